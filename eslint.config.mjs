@@ -1,0 +1,82 @@
+// Flat config: type-checked typescript-eslint rules everywhere, plus the layering rules
+// from DESIGN.md (library packages never log to the console; browser-safe packages never
+// import Node-only modules).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Packages that must run in a browser: no node:*, nats, socket.io or onnxruntime-node. */
+const BROWSER_SAFE = [
+  'packages/protocol',
+  'packages/channel',
+  'packages/diffusion',
+  'packages/metrics',
+  'packages/root',
+];
+
+const nodeOnlyImports = {
+  patterns: [
+    { group: ['node:*'], message: 'Browser-safe package: no Node built-ins; inject them from a Node app.' },
+    { group: ['nats', '@nats-io/*'], message: 'Browser-safe package: transports are injected by apps.' },
+    {
+      group: ['socket.io', 'socket.io/*'],
+      message: 'Browser-safe package: transports are injected by apps.',
+    },
+    {
+      group: ['onnxruntime-node'],
+      message: 'Browser-safe package: use onnxruntime-common and inject the runtime.',
+    },
+  ],
+  paths: ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads'].map(
+    (name) => ({
+      name,
+      message: 'Browser-safe package: no Node built-ins.',
+    }),
+  ),
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'runs/**',
+      'coverage/**',
+      'packages/models/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      'scripts/pretrain/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        // Explicit projects: sources are covered by each package's build tsconfig, tests and
+        // benchmarks by the root tsconfig.tests.json.
+        project: ['./packages/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['packages/**/src/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: BROWSER_SAFE.map((p) => `${p}/src/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', nodeOnlyImports] },
+  },
+  {
+    files: ['**/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,2 @@
+/** Wire protocol version; a peer with another version is refused with a clear error. */
+export const PROTOCOL_VERSION = 1;

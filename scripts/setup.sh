@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SemAIGC Testbed setup: installs what the project needs on a Debian bookworm machine
+# (run as root; reaches only Debian's mirrors and the npm registry) and builds everything.
+# Idempotent: run it again at any time.
+#
+#   scripts/setup.sh              nats-server + chromium from Debian, npm ci, build
+#   scripts/setup.sh --pretrain   also python3-torch + python3-onnx (for npm run pretrain)
+#   scripts/setup.sh --help
+set -Eeuo pipefail
+
+PRETRAIN=0
+for arg in "$@"; do
+  case "$arg" in
+    --pretrain) PRETRAIN=1 ;;
+    -h | --help)
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "setup.sh: unknown option '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+cd "$(dirname "$0")/.."
+STEP=""
+step() {
+  STEP="$1"
+  printf '\n==> %s\n' "$1"
+}
+trap 'echo "setup.sh: FAILED during step: ${STEP} (line ${LINENO}: ${BASH_COMMAND})" >&2' ERR
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup.sh: needs root (or sudo) for apt-get" >&2; exit 1; }
+  SUDO="sudo"
+fi
+
+step "Debian packages"
+APT_PKGS=(nats-server chromium)
+[ "$PRETRAIN" -eq 1 ] && APT_PKGS+=(python3-torch python3-onnx)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "already installed: ${APT_PKGS[*]}"
+fi
+command -v nats-server >/dev/null || { echo "setup.sh: nats-server not on PATH after install" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "setup.sh: /usr/bin/chromium missing after install" >&2; exit 1; }
+nats-server --version
+/usr/bin/chromium --version 2>/dev/null || true
+
+step "Node.js"
+command -v node >/dev/null || { echo "setup.sh: Node.js >= 20 is required" >&2; exit 1; }
+node -e 'const [M]=process.versions.node.split(".").map(Number); if (M<20) { console.error("setup.sh: Node.js >= 20 required, found "+process.version); process.exit(1) }'
+echo "node $(node -v), npm $(npm -v)"
+
+step "npm ci (onnxruntime-node CUDA download skipped)"
+export ONNXRUNTIME_NODE_INSTALL=skip
+export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+npm ci --no-audit --no-fund
+
+step "build (tsc -b, dependency order)"
+npm run build
+
+if [ "$PRETRAIN" -eq 1 ]; then
+  step "check python3-torch"
+  /usr/bin/python3 -c 'import torch, onnx; print("torch", torch.__version__, "onnx", onnx.__version__)'
+fi
+
+printf '\nsetup.sh: done. Next: npm test (or npm start for the lab).\n'
