@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 
 export type ChartSpec = TopLevelSpec;
@@ -37,9 +38,6 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
 
 /** Rasterises an SVG string to PNG bytes. */
 export function svgToPng(svg: string, width = 1200): Uint8Array {
-  // resvg is a native module with a CommonJS entry; require keeps it out of the ESM path.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvg = new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: 'white' });
   return resvg.render().asPng();
 }
