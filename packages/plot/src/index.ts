@@ -27,7 +27,7 @@ export interface RenderOptions {
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   const vl = await import('vega-lite');
   const vega = await import('vega');
-  const compiled = vl.compile({ background: 'white', ...spec } as ChartSpec).spec;
+  const compiled = vl.compile({ background: 'white', ...spec }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
