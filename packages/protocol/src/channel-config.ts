@@ -154,3 +154,30 @@ export function parseSnrProcess(value: unknown): SnrProcessConfig {
   }
   return p;
 }
+
+/**
+ * What the channel did to one latent, carried in the latent payload so the receiver's
+ * noise-aware denoiser can use it. σ² is in latent units (after de-normalisation and
+ * equalisation), i.e. the variance of the error the receiver should expect per element.
+ */
+export const channelMetaSchema = z.object({
+  mode: z.enum(['ideal', 'analog', 'digital']),
+  /** The SNR the channel was set to, dB. */
+  snrDbSet: z.number(),
+  /** 10·log10(P / mean((y' − y)²)) measured on this tensor; null for ideal. */
+  snrDbMeasured: z.number().nullable(),
+  /** Block-fading coefficient h = hRe + j·hIm (1 + 0j without fading). */
+  hRe: z.number(),
+  hIm: z.number(),
+  /** Effective noise variance per element in latent units after equalisation (0 for ideal). */
+  noiseVariance: nonNegative,
+  fading: z.enum(['none', 'rayleigh', 'rician']),
+  equalizer: z.enum(['zf', 'mmse']).nullable(),
+  /** Measured bit error rate for digital links; null otherwise. */
+  bitErrorRate: z.number().min(0).max(1).nullable(),
+  /** Transmission delay O/v in seconds for the payload, and whether it was emulated. */
+  txSeconds: nonNegative,
+  txEmulated: z.boolean(),
+});
+
+export type ChannelMeta = z.output<typeof channelMetaSchema>;
