@@ -1,1 +1,4 @@
-export {};
+export * from './errors';
+export * from './free-port';
+export * from './nats-server';
+export * from './chromium';

@@ -1,0 +1,146 @@
+/**
+ * Starts a real `nats-server` (from PATH) on a free loopback port, with JetStream storing in
+ * a fresh temp dir, the way nats.js's own test kit does. `stop()` is awaited: it sends
+ * SIGTERM, waits for the exit (SIGKILL after a grace period) and removes the temp dir, so
+ * no orphan process or directory survives a test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { NatsServerError } from './errors';
+import { freePort, waitForPort } from './free-port';
+
+export interface NatsServerOptions {
+  /** Executable name or path (default `nats-server`, from PATH). */
+  binary?: string;
+  /** Enable JetStream with a temp store dir (default true). */
+  jetstream?: boolean;
+  /** Extra command-line arguments. */
+  args?: string[];
+  /** How long to wait for the server to accept connections (default 10 s). */
+  readyTimeoutMs?: number;
+  /** Keep the server's stderr/stdout lines here for diagnostics (default: last 200 lines). */
+  keepLogLines?: number;
+}
+
+export interface NatsServer {
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly storeDir: string | null;
+  /** The server's recent log lines (for assertions or diagnostics). */
+  logs(): string[];
+  /** Stops the server and cleans up; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_NATS_READY_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 3_000;
+const START_ATTEMPTS = 3;
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function startOnce(
+  opts: Required<Omit<NatsServerOptions, 'args'>> & { args: string[] },
+): Promise<NatsServer> {
+  const port = await freePort();
+  const storeDir = opts.jetstream ? fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-nats-')) : null;
+  const args = [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    ...(storeDir ? ['-js', '-sd', storeDir] : []),
+    ...opts.args,
+  ];
+  const lines: string[] = [];
+  const child = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (buf: Buffer): void => {
+    for (const l of buf.toString().split('\n')) if (l) lines.push(l);
+    if (lines.length > opts.keepLogLines) lines.splice(0, lines.length - opts.keepLogLines);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  const cleanupDir = (): void => {
+    if (storeDir) fs.rmSync(storeDir, { recursive: true, force: true });
+  };
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (err) =>
+      reject(
+        new NatsServerError(
+          `cannot start '${opts.binary}': ${err.message} (is nats-server installed? run scripts/setup.sh)`,
+          { cause: err },
+        ),
+      ),
+    );
+    child.once('exit', (code, signal) =>
+      reject(
+        new NatsServerError(
+          `nats-server exited early (code ${code}, signal ${signal}): ${lines.slice(-5).join(' | ')}`,
+        ),
+      ),
+    );
+  });
+  const polling = new AbortController();
+  try {
+    await Promise.race([waitForPort(port, '127.0.0.1', opts.readyTimeoutMs, polling.signal), failed]);
+  } catch (err) {
+    polling.abort();
+    child.kill('SIGKILL');
+    await waitForExit(child);
+    cleanupDir();
+    throw err instanceof NatsServerError
+      ? err
+      : new NatsServerError(`nats-server not ready: ${String(err)}`, { cause: err });
+  }
+  failed.catch(() => undefined); // later exits are reported by stop()/logs, not as unhandled rejections
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    pid: child.pid ?? -1,
+    storeDir,
+    logs: () => [...lines],
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+          await waitForExit(child);
+          clearTimeout(timer);
+        }
+        cleanupDir();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Starts nats-server; retries on a port race. */
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  const opts = {
+    binary: options.binary ?? 'nats-server',
+    jetstream: options.jetstream ?? true,
+    args: options.args ?? [],
+    readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_NATS_READY_TIMEOUT_MS,
+    keepLogLines: options.keepLogLines ?? 200,
+  };
+  let last: unknown;
+  for (let i = 0; i < START_ATTEMPTS; i++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      last = err;
+      // Only a lost port race is worth retrying; a missing binary is not.
+      if (!(err instanceof NatsServerError) || !/address already in use|exited early/i.test(err.message))
+        break;
+    }
+  }
+  throw last instanceof Error ? last : new NatsServerError(String(last));
+}
