@@ -178,6 +178,14 @@ export const channelMetaSchema = z.object({
   /** Transmission delay O/v in seconds for the payload, and whether it was emulated. */
   txSeconds: nonNegative,
   txEmulated: z.boolean(),
+  /** The channel estimate ĥ the equaliser used (equals h with perfect CSI); absent without fading. */
+  hEstRe: z.number().optional(),
+  hEstIm: z.number().optional(),
+  /** Packet impairments, when configured: packets sent and lost (lost elements are zero-filled). */
+  packetsSent: z.number().int().min(0).optional(),
+  packetsLost: z.number().int().min(0).optional(),
+  /** Added network delay for the whole tensor (last packet's delay + jitter draw), seconds. */
+  packetDelaySeconds: nonNegative.optional(),
 });
 
 export type ChannelMeta = z.output<typeof channelMetaSchema>;
