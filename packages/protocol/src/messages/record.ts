@@ -1,0 +1,110 @@
+/**
+ * The receiver's record of one request: one line of runs/<trial>/records.jsonl. Every field
+ * is JSON-safe (no typed arrays, no NaN/Infinity), so the record the coordinator receives is
+ * the line it writes. Fields a failed request never reached are null.
+ */
+import { z } from 'zod';
+import { ERROR_CODE_NAMES } from '../error-codes';
+import { idSchema } from '../ids';
+import {
+  capabilitiesSchema,
+  count,
+  epochMs,
+  finite,
+  latencyRequirementSchema,
+  policySchema,
+  text,
+  versionField,
+} from './common';
+import { DELIVERIES, MAX_PROMPT_LENGTH } from './request';
+
+const ms = z
+  .number()
+  .refine((v) => Number.isFinite(v) && v >= 0, 'must be ms (finite, >= 0)')
+  .nullable();
+
+/** Per-stage timings in ms, the paper's L = L1 + L2 + L3 split finer. */
+export const recordTimingsSchema = z.object({
+  queueMs: ms,
+  textEncodeMs: ms,
+  /** L2: the a edge steps (stretched by the edge's compute share). */
+  edgeStepsMs: ms,
+  /** Transmission delay O/v held by link emulation. */
+  txEmulatedMs: ms,
+  /** L1 as measured: edge sentAt → receiver arrival (clock-offset corrected when known). */
+  transportMs: ms,
+  /** L3: the T̂ − a receiver steps. */
+  receiverStepsMs: ms,
+  decodeMs: ms,
+  /** Request created → image ready on the receiver. */
+  endToEndMs: ms,
+});
+export type RecordTimings = z.output<typeof recordTimingsSchema>;
+
+const finiteOrNull = finite.nullable();
+
+export const qualitySchema = z.object({
+  /** dB against the reference image (same prompt and seed, ideal channel); finite (metrics caps it). */
+  psnr: finiteOrNull,
+  ssim: z.number().min(-1).max(1).nullable(),
+  /** Caption-consistency score in [0, 1] (the checker's CLIP-score analogue). */
+  consistency: z.number().min(0).max(1).nullable(),
+});
+export type Quality = z.output<typeof qualitySchema>;
+
+export const recordSchema = z
+  .object({
+    v: versionField,
+    type: z.literal('record'),
+    trialId: idSchema,
+    requestId: idSchema,
+    receiverId: idSchema,
+    /** null when no edge took part (Local AIGC). */
+    edgeId: idSchema.nullable(),
+    coordinatorId: idSchema.nullable(),
+    prompt: text(MAX_PROMPT_LENGTH),
+    seed: z.number().int().min(0),
+    totalSteps: z.number().int().min(1),
+    edgeSteps: count,
+    deliver: z.enum(DELIVERIES),
+    policy: policySchema,
+    checkpointId: text(128).nullable(),
+    receiverVariant: text(128).nullable(),
+    /** The channel as set and as it was: mode, SNR (dB), σ² in latent units, h = hRe + j·hIm. */
+    channelMode: z.enum(['ideal', 'analog', 'digital']),
+    snrDbSet: finite,
+    snrDbMeasured: finiteOrNull,
+    noiseVariance: z.number().refine((v) => Number.isFinite(v) && v >= 0, 'must be finite and >= 0'),
+    hRe: finite,
+    hIm: finite,
+    timings: recordTimingsSchema,
+    /** Bytes of the payload message as sent (latent or image); 0 for Local AIGC. */
+    payloadBytes: count,
+    quality: qualitySchema,
+    latency: latencyRequirementSchema,
+    /** The user's satisfaction in [0, 1] from endToEndMs and `latency` (0 when failed). */
+    satisfaction: z.number().min(0).max(1),
+    failed: z.boolean(),
+    /** Why it failed (a wire error code and text); null when it did not. */
+    failure: z.object({ code: z.enum(ERROR_CODE_NAMES), reason: text(2000) }).nullable(),
+    retries: count,
+    receiver: capabilitiesSchema,
+    /** null when no edge took part. */
+    edge: capabilitiesSchema.nullable(),
+    startedAt: epochMs,
+    completedAt: epochMs,
+  })
+  .superRefine((r, ctx) => {
+    if (r.edgeSteps > r.totalSteps) {
+      ctx.addIssue({ code: 'custom', path: ['edgeSteps'], message: 'must be <= totalSteps' });
+    }
+    if (r.failed !== (r.failure !== null)) {
+      ctx.addIssue({ code: 'custom', path: ['failure'], message: 'must be set exactly when failed is true' });
+    }
+    if (r.completedAt < r.startedAt) {
+      ctx.addIssue({ code: 'custom', path: ['completedAt'], message: 'must be >= startedAt' });
+    }
+  });
+
+export type RecordMessage = z.output<typeof recordSchema>;
+export type RecordInput = z.input<typeof recordSchema>;

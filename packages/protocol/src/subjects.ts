@@ -1,0 +1,72 @@
+/**
+ * NATS subjects, defined once. Every subject starts with `semaigc.v<PROTOCOL_VERSION>` so
+ * that nodes of different versions on one server never see each other's traffic (and a
+ * `VersionMismatchError` only happens across a socket.io link or a misconfigured relay).
+ *
+ * | subject | publisher → subscriber | message types |
+ * | --- | --- | --- |
+ * | `semaigc.v1.hello` / `.heartbeat` / `.bye` | any node → coordinator | hello, heartbeat, bye |
+ * | `semaigc.v1.node.<id>.control` | coordinator → one node | welcome, trial.assign, trial.release, error |
+ * | `semaigc.v1.edge.request` (queue group `semaigc-v1-edges`) | coordinator → any one edge | request |
+ * | `semaigc.v1.edge.<id>.request` | coordinator → a chosen edge (ASP selection) | request |
+ * | `semaigc.v1.receiver.<id>.latent` | edge → receiver (or the coordinator's relay) | latent, image |
+ * | `semaigc.v1.receiver.<id>.request` | coordinator → receiver, for local (a = 0) work | request |
+ * | `semaigc.v1.record` | receiver → coordinator | record |
+ * | `semaigc.v1.trial.<id>.events` | coordinator → dashboards | trial.start, trial.progress, trial.end |
+ * | `semaigc.v1.error` | any node → coordinator | error |
+ *
+ * Request/reply: the coordinator sends `request` with NATS request() to an edge subject;
+ * the edge answers `request.accepted` or `error` on the NATS reply inbox at once, then
+ * sends the latent to the receiver subject. `request.replyTo` is where late errors go.
+ */
+import { assertSubjectToken } from './ids';
+import { PROTOCOL_VERSION } from './version';
+
+export const SUBJECT_PREFIX = `semaigc.v${PROTOCOL_VERSION}`;
+
+export const HELLO_SUBJECT = `${SUBJECT_PREFIX}.hello`;
+export const HEARTBEAT_SUBJECT = `${SUBJECT_PREFIX}.heartbeat`;
+export const BYE_SUBJECT = `${SUBJECT_PREFIX}.bye`;
+export const EDGE_REQUEST_SUBJECT = `${SUBJECT_PREFIX}.edge.request`;
+/** Queue group of `EDGE_REQUEST_SUBJECT`: each request reaches exactly one edge. */
+export const EDGE_QUEUE_GROUP = `semaigc-v${PROTOCOL_VERSION}-edges`;
+export const RECORD_SUBJECT = `${SUBJECT_PREFIX}.record`;
+export const ERROR_SUBJECT = `${SUBJECT_PREFIX}.error`;
+
+/** Wildcards for the coordinator's relay and monitoring. */
+export const RECEIVER_LATENT_WILDCARD = `${SUBJECT_PREFIX}.receiver.*.latent`;
+export const TRIAL_EVENTS_WILDCARD = `${SUBJECT_PREFIX}.trial.*.events`;
+/** Everything of this protocol version (for a tap/recorder). */
+export const ALL_SUBJECTS_WILDCARD = `${SUBJECT_PREFIX}.>`;
+
+export function nodeControlSubject(nodeId: string): string {
+  assertSubjectToken(nodeId, 'nodeId');
+  return `${SUBJECT_PREFIX}.node.${nodeId}.control`;
+}
+
+export function edgeRequestSubject(edgeId: string): string {
+  assertSubjectToken(edgeId, 'edgeId');
+  return `${SUBJECT_PREFIX}.edge.${edgeId}.request`;
+}
+
+export function receiverLatentSubject(receiverId: string): string {
+  assertSubjectToken(receiverId, 'receiverId');
+  return `${SUBJECT_PREFIX}.receiver.${receiverId}.latent`;
+}
+
+export function receiverRequestSubject(receiverId: string): string {
+  assertSubjectToken(receiverId, 'receiverId');
+  return `${SUBJECT_PREFIX}.receiver.${receiverId}.request`;
+}
+
+export function trialEventsSubject(trialId: string): string {
+  assertSubjectToken(trialId, 'trialId');
+  return `${SUBJECT_PREFIX}.trial.${trialId}.events`;
+}
+
+/** The id in `semaigc.v1.receiver.<id>.latent` (and the like), or null if it is not one. */
+export function idFromSubject(subject: string, kind: 'node' | 'edge' | 'receiver' | 'trial'): string | null {
+  const parts = subject.split('.');
+  if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== SUBJECT_PREFIX || parts[2] !== kind) return null;
+  return parts[3] ?? null;
+}
