@@ -94,11 +94,14 @@ export function peekVersion(bytes: Uint8Array): number | undefined {
 }
 
 function checkVersion(v: unknown, context: string): void {
-  if (v !== PROTOCOL_VERSION) throw new VersionMismatchError(v, PROTOCOL_VERSION, { context });
+  if (v === PROTOCOL_VERSION) return;
+  // No `v` at all: not an envelope of any version, so not a version problem.
+  if (v === undefined) throw new DecodeError('not a protocol message: no v field', { context });
+  throw new VersionMismatchError(v, PROTOCOL_VERSION, { context });
 }
 
 /** Validates a wire-form value; returns the parsed wire form (what gets packed) and the message. */
-function checkWire(wire: unknown, copy: boolean): { wire: unknown; message: Message } {
+function checkWire(wire: unknown, copy: boolean, sending = false): { wire: unknown; message: Message } {
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
     throw new DecodeError(
       `not a protocol message: expected a map, got ${Array.isArray(wire) ? 'an array' : typeof wire}`,
@@ -106,6 +109,15 @@ function checkWire(wire: unknown, copy: boolean): { wire: unknown; message: Mess
   }
   const context = contextOf(wire);
   const o = wire as Record<string, unknown>;
+  if (sending && o.v !== PROTOCOL_VERSION) {
+    throw new ValidationError(
+      'v',
+      `must be this node's PROTOCOL_VERSION ${PROTOCOL_VERSION}, got ${String(o.v)}`,
+      {
+        context,
+      },
+    );
+  }
   checkVersion(o.v, context);
   if (!isMessageType(o.type)) {
     const shown = typeof o.type === 'string' ? JSON.stringify(o.type.slice(0, 40)) : typeof o.type;
@@ -149,7 +161,7 @@ export function validateMessage(value: unknown): Message {
     );
   }
   const context = contextOf(value);
-  return checkWire(toWire(value as Message, context), false).message;
+  return checkWire(toWire(value as Message, context), false, true).message;
 }
 
 /** Message → msgpack bytes. Throws ValidationError (field named) if the message is invalid. */
@@ -162,7 +174,7 @@ export function encode(msg: Message, options: EncodeOptions = {}): Uint8Array {
   let wire = toWire(msg, context);
   // Pack the validated wire form: defaults filled, unknown keys dropped, and `v` first
   // (the schemas list it first; without validation we put it there), for peekVersion.
-  if (validate) wire = checkWire(wire, false).wire;
+  if (validate) wire = checkWire(wire, false, true).wire;
   else wire = Object.assign({ v: msg.v, type: msg.type }, wire);
   const bytes = packr.pack(wire);
   if (bytes.byteLength > maxBytes) {

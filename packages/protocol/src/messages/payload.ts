@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { channelMetaSchema } from '../channel-config';
 import { ValidationError } from '../errors';
 import { idSchema } from '../ids';
-import { type Tensor, type TensorSite, tensorFromWire, tensorToWire, wireTensorSchema } from '../tensor';
+import {
+  type Tensor,
+  type TensorSite,
+  bytesSchema,
+  tensorFromWire,
+  tensorToWire,
+  wireTensorSchema,
+} from '../tensor';
 import { count, durationMs, epochMs, versionField } from './common';
 import { requestBodySchema } from './request';
 
@@ -88,7 +95,7 @@ export const imageSchema = z
       height: z.number().int().min(1).max(MAX_IMAGE_SIDE),
       /** 8-bit RGBA, row-major, 4 bytes per pixel (ImageData's layout). */
       format: z.enum(IMAGE_FORMATS),
-      data: z.instanceof(Uint8Array, { message: 'must be binary (msgpack bin / Uint8Array)' }),
+      data: bytesSchema,
     }),
     channel: channelMetaSchema,
     timings: edgeTimingsSchema,
@@ -117,7 +124,7 @@ export function imageFromWire(m: ImageMessage, site: TensorSite, copy: boolean):
       { code: 'SHAPE_MISMATCH', context: site.context },
     );
   }
-  return copy ? { ...m, image: { ...m.image, data: new Uint8Array(data) } } : m;
+  return copy ? { ...m, image: { ...m.image, data: Uint8Array.prototype.slice.call(data) } } : m;
 }
 
 export function latentFromWire(m: LatentWire, site: TensorSite, copy: boolean): LatentMessage {
