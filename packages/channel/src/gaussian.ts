@@ -11,6 +11,9 @@
  */
 import type { Xoshiro128 } from './rng';
 
+// Local aliases: `Math.x` in a hot loop is a slow global lookup under a vm context (jest).
+const { abs, exp, imul, log } = Math;
+
 const LAYERS = 256;
 /** Start of the tail and area of each layer, for f(x) = exp(−x²/2) with 256 layers. */
 const R = 3.6541528853610088;
@@ -44,8 +47,8 @@ function tail(rng: Xoshiro128, m: number): number {
   let a: number;
   let b: number;
   do {
-    a = -Math.log(rng.nextFloatOpen()) / R;
-    b = -Math.log(rng.nextFloatOpen());
+    a = -log(rng.nextFloatOpen()) / R;
+    b = -log(rng.nextFloatOpen());
   } while (b + b < a * a);
   return m < 0 ? -(R + a) : R + a;
 }
@@ -55,7 +58,7 @@ function slow(rng: Xoshiro128, i: number, m: number): number {
   if (i === 0) return tail(rng, m);
   const x = m * W[i]!;
   const y = F[i]! + rng.nextFloat() * (F[i + 1]! - F[i]!);
-  return y < Math.exp(-0.5 * x * x) ? x : NaN;
+  return y < exp(-0.5 * x * x) ? x : NaN;
 }
 
 /** One N(0, 1) draw. */
@@ -64,7 +67,7 @@ export function gaussian(rng: Xoshiro128): number {
     const u = rng.nextInt32();
     const i = u & 255;
     const m = (u >> 8) + 0.5; // symmetric: ±(0.5 … 2^23 − 0.5)
-    if (Math.abs(m) < K[i]!) return m * W[i]!;
+    if (abs(m) < K[i]!) return m * W[i]!;
     const x = slow(rng, i, m);
     if (x === x) return x; // not NaN
   }
@@ -97,7 +100,7 @@ export function addGaussianNoise(
     let g: number;
     for (;;) {
       // xoshiro128** step, as Xoshiro128.nextInt32
-      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const u = imul(rotl(imul(s1, 5), 7), 9);
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -107,7 +110,7 @@ export function addGaussianNoise(
       s3 = (s3 << 11) | (s3 >>> 21);
       const i = u & 255;
       const m = (u >> 8) + 0.5;
-      if (Math.abs(m) < K[i]!) {
+      if (abs(m) < K[i]!) {
         g = m * W[i]!;
         break;
       }

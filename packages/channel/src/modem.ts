@@ -9,6 +9,7 @@
  */
 import { bitsPerSymbol, type Modulation } from './theory';
 
+const { abs } = Math; // local alias: fast under vm contexts (jest) too
 const QPSK_A = Math.SQRT1_2;
 const QAM16_A = 1 / Math.sqrt(10);
 /** Decision threshold between inner and outer 16-QAM levels (2/√10). */
@@ -68,9 +69,9 @@ export function demodulate(s: Float64Array, m: Modulation, nBits: number): Uint8
         const i = s[2 * k]!;
         const q = s[2 * k + 1]!;
         put(4 * k, i < 0 ? 1 : 0);
-        put(4 * k + 1, Math.abs(i) < QAM16_T ? 1 : 0);
+        put(4 * k + 1, abs(i) < QAM16_T ? 1 : 0);
         put(4 * k + 2, q < 0 ? 1 : 0);
-        put(4 * k + 3, Math.abs(q) < QAM16_T ? 1 : 0);
+        put(4 * k + 3, abs(q) < QAM16_T ? 1 : 0);
       }
       break;
   }

@@ -2,7 +2,7 @@
  * Text SNR traces: rows of "time,snr" (seconds, dB), as a measurement campaign or a
  * simulator exports them. Browser-safe: takes the text, not a path. Accepted: comma,
  * semicolon, tab or space separators; '#' comments; blank lines; one optional header line
- * before the first row. Times must start at >= 0 and increase strictly.
+ * (its first field not a number) before the first row. Times must be >= 0 and increase strictly.
  */
 import { SNR_DB_MAX, SNR_DB_MIN } from '@semaigc/protocol';
 import { TraceParseError } from './errors';
@@ -26,8 +26,8 @@ export function parseSnrTrace(text: string): TraceRow[] {
     const t = num(fields[0] ?? '');
     const snr = num(fields[1] ?? '');
     if (t === null || snr === null || fields.length !== 2) {
-      // One header line is allowed, before any row.
-      if (rows.length === 0 && !headerSeen(lines, i)) continue;
+      // One header line ("time,snr") is allowed: the first line, if it does not start with a number.
+      if (t === null && !headerSeen(lines, i)) continue;
       throw new TraceParseError(i + 1, `expected two numbers "time,snr", got "${line}"`);
     }
     if (t < 0) throw new TraceParseError(i + 1, `time ${t} s is negative`);
@@ -39,7 +39,8 @@ export function parseSnrTrace(text: string): TraceRow[] {
     }
     rows.push([t, snr]);
   }
-  if (rows.length === 0) throw new TraceParseError(lines.length, 'no (time, snr) rows');
+  if (rows.length === 0)
+    throw new TraceParseError(Math.max(1, text.trimEnd().split(/\r?\n/).length), 'no (time, snr) rows');
   return rows;
 }
 
