@@ -1,1 +1,35 @@
-export {};
+/**
+ * @semaigc/root — ROOT, the SemAIGC paper's resource-aware workload trade-off: a simulator
+ * of the split service (latency, quality gate, reward), the D3QN agent that learns the
+ * split, the paper's baselines and an oracle. Browser-safe: no Node built-ins; the caller
+ * initialises tfjs (`initTensorflow`) and does file I/O.
+ */
+export * from './errors';
+export { createRng, mixSeed, type Rng } from './rng';
+
+export * from './sim/profile';
+export * from './sim/process';
+export * from './sim/quality-model';
+export * from './sim/quality-fit';
+export * from './sim/calibration';
+export * from './sim/conditions';
+export * from './sim/latency-model';
+export * from './sim/service-model';
+export * from './sim/features';
+export * from './sim/action-grid';
+export * from './sim/env';
+
+export * from './d3qn/config';
+export * from './d3qn/network';
+export * from './d3qn/replay-buffer';
+export * from './d3qn/agent';
+export * from './d3qn/checkpoint';
+
+export * from './policies/policy';
+export * from './policies/baselines';
+export * from './policies/d3qn-policy';
+
+export * from './tf-setup';
+export * from './train';
+export * from './evaluate';
+export * from './convergence';
