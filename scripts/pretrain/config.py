@@ -1,0 +1,107 @@
+"""Every hyperparameter of the Stage-I pre-training pipeline, in one place.
+
+`FULL` is the run that produces the committed bundle (packages/models/default); `QUICK`
+overrides a few budgets so that every stage runs end to end in well under 3 minutes (a smoke
+test, not a model). The resolved config is written into the bundle as config.json, so a bundle
+always says how it was made.
+"""
+
+import copy
+
+FULL = {
+    # ---- reproducibility -------------------------------------------------------------
+    "seed": 1234,  # master seed; each stage derives its own (seed + stage offset)
+    "torch_threads": 2,  # = cores of the reference machine (the issue's budget is for 2 cores)
+    # ---- dataset (scripts/pretrain/shapes.py) ----------------------------------------
+    "image_size": 64,  # 64x64 RGB; the VAE downsamples 8x (as SD) to a 4x8x8 latent
+    "render_supersample": 2,  # shapes are drawn at 2x and box-filtered down (anti-aliasing)
+    "n_train_images": 30000,  # captioned training images (unique draws, seeded)
+    "two_object_prob": 0.3,  # share of images with two objects (left/right or top/bottom pairs)
+    "n_test_captions": 240,  # held-out captions for the generated-image evaluation (>= 200)
+    "n_val_captions": 64,  # held-out captions used only to pick the guidance scale
+    # ---- VAE (KL-regularised autoencoder, scripts/pretrain/vae.py) --------------------
+    "vae_channels": [32, 64, 128],  # widths at 32x32, 16x16, 8x8
+    "latent_channels": 4,
+    "vae_steps": 1000,
+    "vae_batch": 32,
+    "vae_lr": 1e-3,
+    "vae_kl_weight": 1e-6,  # SD's autoencoder uses 1e-6: latents stay informative, scale is measured
+    # ---- caption checker (scripts/pretrain/checker.py) -------------------------------
+    "checker_channels": [24, 48, 64],
+    "checker_steps": 1200,
+    "checker_batch": 64,
+    "checker_lr": 2e-3,
+    "checker_recon_prob": 0.5,  # share of VAE reconstructions in a batch: robust to decoder blur
+    "checker_pixel_noise": 0.05,  # std of Gaussian pixel noise augmentation ([-1, 1] units)
+    # ---- text encoder (scripts/pretrain/text_encoder.py) -----------------------------
+    "max_length": 24,  # tokens incl. <bos>/<eos>; the longest caption has 20
+    "text_dim": 128,
+    "text_layers": 2,
+    "text_heads": 4,
+    # ---- diffusion schedule (SD v1.5's, written to scheduler_config.json) ------------
+    "beta_start": 0.00085,
+    "beta_end": 0.012,
+    "num_train_timesteps": 1000,
+    # ---- edge UNet (semantic generation module) + text encoder, trained jointly -------
+    "unet_channels": [48, 96],  # widths at 8x8 and 4x4
+    "unet_heads": 4,
+    "unet_steps": 3600,
+    "unet_batch": 64,
+    "unet_lr": 6e-4,  # AdamW, linear warm-up then cosine decay to 10%
+    "unet_warmup": 150,
+    "caption_dropout": 0.1,  # p(caption replaced by "") for classifier-free guidance
+    "ema_decay": 0.999,  # with diffusers' warm-up: min(decay, (1 + k) / (10 + k))
+    # ---- receiver fine-tuning UNet (noise-aware, lightweight) -------------------------
+    "ft_channels": [24, 48],  # ~1/4 of the edge UNet's FLOPs (conv cost scales with width^2)
+    "ft_heads": 4,
+    "ft_steps": 2000,
+    "ft_batch": 64,
+    "ft_lr": 8e-4,
+    "ft_warmup": 100,
+    "ft_snr_db": [-6.0, 15.0],  # semantic-noise SNR range (paper's channel range), uniform in dB
+    "ft_clean_prob": 0.15,  # share of samples with no semantic noise (sigma^2 = 0)
+    # ---- sampling / evaluation ---------------------------------------------------------
+    "num_inference_steps": 20,
+    "guidance_candidates": [2.5, 4.0, 6.0],  # picked on the validation captions
+    "eval_split_steps": 10,  # hand-off step a for the edge/receiver split evaluation
+    "eval_split_snr_db": [-6.0, 0.0, 15.0],
+    "n_split_captions": 96,  # first held-out test captions used by the split evaluation
+    "n_fixture_cases": 6,
+    "grid_prompts": 8,  # sample grid: prompts x seeds
+    "grid_seeds": 4,
+    "onnx_opset": 14,
+    # ---- wall-clock guards (a stage stops early, and says so, if the shared CPU is slow) --
+    "stage_time_cap_s": {"vae": 600, "checker": 360, "unet": 1500, "finetune": 420},
+}
+
+QUICK = {
+    "n_train_images": 600,
+    "n_test_captions": 16,
+    "n_split_captions": 8,
+    "eval_split_snr_db": [0.0],
+    "n_val_captions": 8,
+    "vae_steps": 40,
+    "vae_batch": 16,
+    "checker_steps": 30,
+    "checker_batch": 32,
+    "unet_steps": 40,
+    "unet_batch": 16,
+    "unet_warmup": 5,
+    "ft_steps": 30,
+    "ft_batch": 16,
+    "ft_warmup": 5,
+    "guidance_candidates": [3.5],
+    "n_fixture_cases": 5,
+    "grid_prompts": 3,
+    "grid_seeds": 2,
+    "stage_time_cap_s": {"vae": 20, "checker": 12, "unet": 20, "finetune": 10},
+}
+
+
+def resolve(quick: bool) -> dict:
+    """The FULL config, with the QUICK budgets laid over it when `quick` is set."""
+    cfg = copy.deepcopy(FULL)
+    if quick:
+        cfg.update(copy.deepcopy(QUICK))
+    cfg["mode"] = "quick" if quick else "full"
+    return cfg
