@@ -12,7 +12,7 @@
 import type { Xoshiro128 } from './rng';
 
 // Local aliases: `Math.x` in a hot loop is a slow global lookup under a vm context (jest).
-const { abs, exp, imul, log } = Math;
+const { exp, imul, log } = Math;
 
 const LAYERS = 256;
 /** Start of the tail and area of each layer, for f(x) = exp(−x²/2) with 256 layers. */
@@ -23,8 +23,12 @@ const HALF_RANGE = 8388608; // 2^23
 
 /** Layer widths x[i] (x[1] = R, x[256] = 0) scaled for the signed integer abscissa. */
 const W = new Float64Array(LAYERS);
-/** Accept-without-density-check bound: |m| < K[i] ⇔ x < x[i+1]. */
-const K = new Float64Array(LAYERS);
+/**
+ * Accept-without-density-check bound on the integer abscissa m ∈ [−2^23, 2^23): with
+ * t = m ^ (m >> 31) (m, or −m−1 for negative m), |m + 0.5| < x[i+1]/x[i]·2^23 ⇔ t < KI[i].
+ * Integer compares keep the fast path in small-integer arithmetic.
+ */
+const KI = new Int32Array(LAYERS);
 /** f(x[i]) for the wedge test. */
 const F = new Float64Array(LAYERS + 1);
 
@@ -37,7 +41,7 @@ const F = new Float64Array(LAYERS + 1);
   x[LAYERS] = 0;
   for (let i = 0; i < LAYERS; i++) {
     W[i] = x[i]! / HALF_RANGE;
-    K[i] = (x[i + 1]! / x[i]!) * HALF_RANGE;
+    KI[i] = Math.ceil((x[i + 1]! / x[i]!) * HALF_RANGE - 0.5);
   }
   for (let i = 0; i <= LAYERS; i++) F[i] = f(x[i]!);
 })();
@@ -56,7 +60,7 @@ function tail(rng: Xoshiro128, m: number): number {
 /** The slow path after a fast-path rejection of draw (i, m); returns NaN to ask for a redraw. */
 function slow(rng: Xoshiro128, i: number, m: number): number {
   if (i === 0) return tail(rng, m);
-  const x = m * W[i]!;
+  const x = (m + 0.5) * W[i]!;
   const y = F[i]! + rng.nextFloat() * (F[i + 1]! - F[i]!);
   return y < exp(-0.5 * x * x) ? x : NaN;
 }
@@ -66,8 +70,8 @@ export function gaussian(rng: Xoshiro128): number {
   for (;;) {
     const u = rng.nextInt32();
     const i = u & 255;
-    const m = (u >> 8) + 0.5; // symmetric: ±(0.5 … 2^23 − 0.5)
-    if (abs(m) < K[i]!) return m * W[i]!;
+    const m = u >> 8; // the value is m + 0.5: symmetric, ±(0.5 … 2^23 − 0.5)
+    if ((m ^ (m >> 31)) < KI[i]!) return (m + 0.5) * W[i]!;
     const x = slow(rng, i, m);
     if (x === x) return x; // not NaN
   }
@@ -109,9 +113,9 @@ export function addGaussianNoise(
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
       const i = u & 255;
-      const m = (u >> 8) + 0.5;
-      if (abs(m) < K[i]!) {
-        g = m * W[i]!;
+      const m = u >> 8;
+      if ((m ^ (m >> 31)) < KI[i]!) {
+        g = (m + 0.5) * W[i]!;
         break;
       }
       rng.s0 = s0;
