@@ -29,13 +29,14 @@ export interface Convergence {
 export function trailingMean(values: readonly number[], window: number): number[] {
   if (!Number.isInteger(window) || window < 1)
     throw new TypeError(`trailingMean: window must be an integer >= 1`);
+  // Summed afresh per point (not a running sum) so that no rounding drift accumulates.
   const out: number[] = [];
-  let sum = 0;
-  values.forEach((v, i) => {
-    sum += v;
-    if (i >= window) sum -= values[i - window]!;
-    out.push(sum / Math.min(i + 1, window));
-  });
+  for (let i = 0; i < values.length; i++) {
+    const from = Math.max(0, i - window + 1);
+    let sum = 0;
+    for (let k = from; k <= i; k++) sum += values[k]!;
+    out.push(sum / (i - from + 1));
+  }
   return out;
 }
 

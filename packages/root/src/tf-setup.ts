@@ -6,7 +6,10 @@
  * prefix or nothing (served next to the bundle).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// Registers tfjs-core's gradient functions, which training needs: tfjs-core's own
+// register_all_gradients module is ESM-only, while tfjs-layers does it in both its CommonJS
+// (Node, jest) and ES module (browser bundles) builds.
+import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 

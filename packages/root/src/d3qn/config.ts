@@ -39,7 +39,7 @@ export const DEFAULT_D3QN_CONFIG: Readonly<D3qnConfig> = Object.freeze({
   batchSize: 64,
   bufferSize: 20_000,
   learningStarts: 256,
-  trainFrequency: 1,
+  trainFrequency: 2,
   targetUpdateFrequency: 100,
   tau: 1,
   epsilonStart: 1,
