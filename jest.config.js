@@ -10,7 +10,7 @@ function project(dir) {
   return {
     displayName: path.relative(__dirname, dir),
     rootDir: dir,
-    testEnvironment: 'node',
+    testEnvironment: path.join(__dirname, 'test', 'jest-node-environment.js'),
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     // Type checking is `npm run typecheck`'s job; jest only transpiles, which keeps runs fast.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }] },
