@@ -34,7 +34,9 @@ async function checkComponent(bundle, name, spec, tolerance) {
     const got = results[output];
     if (!got) throw new Error(`${name}: output ${output} missing from the session's results`);
     if (got.dims.join('x') !== entry.shape.join('x')) {
-      throw new Error(`${name}: output ${output} shape ${got.dims.join('x')} expected ${entry.shape.join('x')}`);
+      throw new Error(
+        `${name}: output ${output} shape ${got.dims.join('x')} expected ${entry.shape.join('x')}`,
+      );
     }
     let d = 0;
     const data = got.data;
@@ -59,12 +61,20 @@ async function main() {
     maxAbsDiff = Math.max(maxAbsDiff, components[name].maxAbsDiff);
   }
   const ok = Object.values(components).every((c) => c.ok);
-  const report = { runtime: `onnxruntime-node ${ort.env.versions.node}`, tolerance, maxAbsDiff, ok, components };
+  const report = {
+    runtime: `onnxruntime-node ${ort.env.versions.node}`,
+    tolerance,
+    maxAbsDiff,
+    ok,
+    components,
+  };
   if (json) {
     process.stdout.write(JSON.stringify(report) + '\n');
   } else {
     for (const [name, c] of Object.entries(components)) {
-      process.stdout.write(`${name.padEnd(14)} max abs diff ${c.maxAbsDiff.toExponential(2)} ${c.ok ? 'ok' : 'FAIL'}\n`);
+      process.stdout.write(
+        `${name.padEnd(14)} max abs diff ${c.maxAbsDiff.toExponential(2)} ${c.ok ? 'ok' : 'FAIL'}\n`,
+      );
     }
     process.stdout.write(`${ok ? 'all within' : 'NOT all within'} ${tolerance}\n`);
   }
