@@ -7,3 +7,4 @@ export { readManifest, componentPath } from './manifest';
 export type { BundleManifest, ComponentSpec, TensorSpec, TensorDtype } from './manifest';
 export { readFixtureIndex, readFixtureArray } from './fixtures';
 export type { ArrayEntry, FixtureCase, FixtureIndex } from './fixtures';
+export { dirBundleSource } from './dir-source';
