@@ -13,6 +13,7 @@
  * mean satisfaction over its requests, the y-axis of the paper's Fig. 6.
  */
 import { D3qnAgent } from './d3qn/agent';
+import { toCheckpoint, type D3qnCheckpoint } from './d3qn/checkpoint';
 import { resolveD3qnConfig, type D3qnConfig } from './d3qn/config';
 import { ReplayBuffer } from './d3qn/replay-buffer';
 import { createRng, mixSeed } from './rng';
@@ -31,7 +32,7 @@ export interface TrainOptions {
   config?: Partial<D3qnConfig>;
   features?: readonly FeatureRange[];
   /** Called after every episode (progress bars, checkpoints). */
-  onEpisode?: (e: EpisodeStats, agent: D3qnAgent) => void;
+  onEpisode?: (e: EpisodeStats, run: TrainResult) => void;
 }
 
 export interface EpisodeStats {
@@ -47,8 +48,10 @@ export interface EpisodeStats {
   steps: number;
 }
 
+/** The training so far (passed to onEpisode) or at its end (returned). */
 export interface TrainResult {
   agent: D3qnAgent;
+  profile: ServiceProfile;
   grid: number[];
   features: readonly FeatureRange[];
   config: D3qnConfig;
@@ -88,6 +91,7 @@ export function trainD3qn(options: TrainOptions): TrainResult {
   const buffer = new ReplayBuffer(config.bufferSize, features.length);
 
   const history: EpisodeStats[] = [];
+  const run: TrainResult = { agent, profile, grid, features, config, history, seed };
   let step = 0;
   for (let episode = 0; episode < episodes; episode++) {
     let obs = toFeatures(env.reset(episode), features);
@@ -125,7 +129,24 @@ export function trainD3qn(options: TrainOptions): TrainResult {
       steps: step,
     };
     history.push(stats);
-    options.onEpisode?.(stats, agent);
+    options.onEpisode?.(stats, run);
   }
-  return { agent, grid, features, config, history, seed };
+  return run;
+}
+
+/** A checkpoint of the run's online network, with the training curve in its meta. */
+export function checkpointOf(run: TrainResult, meta: Record<string, unknown> = {}): D3qnCheckpoint {
+  return toCheckpoint(run.agent.weights(), {
+    profile: run.profile.name,
+    totalSteps: run.profile.totalSteps,
+    grid: run.grid,
+    features: [...run.features],
+    config: run.config,
+    meta: {
+      seed: run.seed,
+      episodes: run.history.length,
+      episodeRewards: run.history.map((e) => Math.round(e.reward * 1e6) / 1e6),
+      ...meta,
+    },
+  });
 }

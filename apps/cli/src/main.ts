@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/**
+ * The `semaigc` command. Subcommand groups live in ./commands (root today; lab, trial,
+ * edge and receiver follow); this file only wires them up and turns errors into an exit
+ * status with a one-line message.
+ */
+import { buildProgram } from './program';
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`semaigc: ${message}\n`);
+    if (process.env.SEMAIGC_DEBUG && err instanceof Error && err.stack)
+      process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { rootCommand } from './commands/root';
+
+export function buildProgram(): Command {
+  return new Command('semaigc')
+    .description(
+      'SemAIGC testbed: split text-to-image diffusion between edge and device, with the ROOT split agent.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError()
+    .addCommand(rootCommand());
+}
