@@ -4,7 +4,8 @@
  *     analog AWGN through the public API (`transmit`, with power, MSE and metadata), the bare
  *     AWGN kernel, analog Rayleigh + MMSE with 16 pilots, and digital 16-QAM end to end
  *     (quantise q = 8 → modulate → AWGN → hard decisions → dequantise), uncoded and with
- *     Hamming(7,4). Method: warm-up, then `batches` timed batches of about `batchMs` each;
+ *     Hamming(7,4). Method: warm-up, then `batches` rounds in which every case runs one timed
+ *     batch of about `batchMs` (round-robin, so load from other processes hits all cases alike);
  *     a row gives the wall-clock median over batches with p10/p90/min/max, and the median
  *     per CPU-second of this process (`perCpuSecond`), which other processes' load on a
  *     shared machine does not dilute. Target (issue 3): analog AWGN >= 30 M samples/s.
@@ -62,8 +63,17 @@ interface Rates {
   cpu: number[];
 }
 
-/** Runs `op` in timed batches after a warm-up that sizes the batches. */
-function timeBatches(op: () => void, s: Settings): Rates {
+interface Case {
+  name: string;
+  unit: string;
+  /** Units (samples, bits) per operation. */
+  perOp: number;
+  target: number | null;
+  op: () => void;
+}
+
+/** Warm-up that also sizes a batch to about `batchMs`. */
+function sizeBatch(op: () => void, s: Settings): number {
   const warmEnd = performance.now() + s.warmupMs;
   let perBatch = 1;
   while (performance.now() < warmEnd) {
@@ -73,18 +83,29 @@ function timeBatches(op: () => void, s: Settings): Rates {
     if (dt < s.batchMs)
       perBatch = Math.max(perBatch + 1, Math.ceil((perBatch * s.batchMs) / Math.max(dt, 0.01)));
   }
-  const wall: number[] = [];
-  const cpu: number[] = [];
+  return perBatch;
+}
+
+/**
+ * Times the cases round-robin (one batch of each per round), so that load from other
+ * processes on a shared machine falls on every case alike instead of on whichever ran then.
+ */
+function timeRoundRobin(cases: Case[], s: Settings): Rates[] {
+  const sizes = cases.map((c) => sizeBatch(c.op, s));
+  const rates: Rates[] = cases.map(() => ({ wall: [], cpu: [] }));
   for (let b = 0; b < s.batches; b++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    for (let i = 0; i < perBatch; i++) op();
-    const dt = (performance.now() - t) / 1000;
-    const used = process.cpuUsage(c);
-    wall.push(perBatch / dt);
-    cpu.push(perBatch / Math.max((used.user + used.system) / 1e6, 1e-6));
+    cases.forEach((c, k) => {
+      const perBatch = sizes[k]!;
+      const cpu0 = process.cpuUsage();
+      const t = performance.now();
+      for (let i = 0; i < perBatch; i++) c.op();
+      const dt = (performance.now() - t) / 1000;
+      const used = process.cpuUsage(cpu0);
+      rates[k]!.wall.push(perBatch / dt);
+      rates[k]!.cpu.push(perBatch / Math.max((used.user + used.system) / 1e6, 1e-6));
+    });
   }
-  return { wall, cpu };
+  return rates;
 }
 
 function row(name: string, unit: string, perOp: number, rates: Rates, target: number | null): Row {
@@ -110,64 +131,65 @@ function speedRows(s: Settings, log: (l: string) => void): Row[] {
   const rng = rngFor(SEED, 'bench-input');
   const x = Float32Array.from({ length: n }, () => gaussian(rng));
   const out = new Float32Array(n);
-  let seed = 0;
-  const rows: Row[] = [];
-
-  log('analog AWGN');
-  const awgn = createChannel({ mode: 'analog', snrDb: 10 });
-  rows.push(
-    row(
-      'analog AWGN, transmit()',
-      'samples/s',
-      n,
-      timeBatches(() => awgn.transmit(x, { seed: seed++ }), s),
-      TARGET_SAMPLES_PER_S,
-    ),
-  );
   const noise: Xoshiro128 = rngFor(SEED, 'noise');
-  rows.push(
-    row(
-      'AWGN kernel (addGaussianNoise)',
-      'samples/s',
-      n,
-      timeBatches(() => addGaussianNoise(noise, x, out, 0.3), s),
-      TARGET_SAMPLES_PER_S,
-    ),
-  );
-
-  log('analog Rayleigh + MMSE');
-  const fading = createChannel({
+  let seed = 0;
+  const channel = (config: unknown): (() => void) => {
+    const ch = createChannel(config);
+    return () => void ch.transmit(x, { seed: seed++ });
+  };
+  const digital = (code: 'none' | 'hamming74'): unknown => ({
+    mode: 'digital',
+    snrDb: 12,
+    digital: { bits: 8, modulation: '16qam', code },
+  });
+  const rayleigh = {
     mode: 'analog',
     snrDb: 10,
     fading: { kind: 'rayleigh' },
     equalizer: 'mmse',
     csi: { kind: 'pilot', pilots: 16 },
-  });
-  rows.push(
-    row(
-      'analog Rayleigh, MMSE, 16 pilots',
-      'samples/s',
-      n,
-      timeBatches(() => fading.transmit(x, { seed: seed++ }), s),
-      null,
-    ),
-  );
-
-  for (const code of ['none', 'hamming74'] as const) {
-    log(`digital 16-QAM ${code}`);
-    const d = createChannel({ mode: 'digital', snrDb: 12, digital: { bits: 8, modulation: '16qam', code } });
-    // Throughput counts information bits (8 per element), end to end.
-    rows.push(
-      row(
-        `digital 16-QAM q8 ${code}, end to end`,
-        'info bits/s',
-        8 * n,
-        timeBatches(() => d.transmit(x, { seed: seed++ }), s),
-        null,
-      ),
-    );
-  }
-  return rows;
+  };
+  const cases: Case[] = [
+    {
+      name: 'analog AWGN, transmit()',
+      unit: 'samples/s',
+      perOp: n,
+      target: TARGET_SAMPLES_PER_S,
+      op: channel({ mode: 'analog', snrDb: 10 }),
+    },
+    {
+      name: 'AWGN kernel (addGaussianNoise)',
+      unit: 'samples/s',
+      perOp: n,
+      target: TARGET_SAMPLES_PER_S,
+      op: () => addGaussianNoise(noise, x, out, 0.3),
+    },
+    {
+      name: 'analog Rayleigh, MMSE, 16 pilots',
+      unit: 'samples/s',
+      perOp: n,
+      target: null,
+      op: channel(rayleigh),
+    },
+    // Digital throughput counts information bits (8 per element), end to end.
+    {
+      name: 'digital 16-QAM q8 none, end to end',
+      unit: 'info bits/s',
+      perOp: 8 * n,
+      target: null,
+      op: channel(digital('none')),
+    },
+    {
+      name: 'digital 16-QAM q8 hamming74, end to end',
+      unit: 'info bits/s',
+      perOp: 8 * n,
+      target: null,
+      op: channel(digital('hamming74')),
+    },
+  ];
+  log(`timing ${cases.length} cases round-robin`);
+  const rates = timeRoundRobin(cases, s);
+  return cases.map((c, k) => row(c.name, c.unit, c.perOp, rates[k]!, c.target));
 }
 
 interface BerScheme {
