@@ -45,6 +45,8 @@ export const requestFields = {
   createdAt: epochMs,
   /** 0 for the first try; retries of the same request id count up. */
   attempt: count.default(0),
+  /** Ask the receiver for PSNR/SSIM against a channel-free reference (costs it a second generation). */
+  computeReference: z.boolean().default(false),
 };
 
 type RequestLike = {
