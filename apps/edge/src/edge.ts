@@ -1,0 +1,209 @@
+/**
+ * The edge transmitter node. Joins NATS, says hello with its measured per-step time and
+ * compute share, and serves `request` messages from its own subject and from the shared
+ * queue group: it answers `request.accepted` at once, queues the job, runs text encoding
+ * + a DDIM steps + the channel, and publishes the latent (or image) to the receiver.
+ * Errors travel as data: a bad request or a failed job is answered with an `error`.
+ */
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { SplitPipeline } from '@semaigc/diffusion';
+import {
+  decode,
+  EDGE_QUEUE_GROUP,
+  EDGE_REQUEST_SUBJECT,
+  edgeRequestSubject,
+  encode,
+  errorMessage,
+  PROTOCOL_VERSION,
+  receiverLatentSubject,
+  toErrorMessage,
+  type Capabilities,
+  type ErrorCode,
+  type RequestMessage,
+} from '@semaigc/protocol';
+import {
+  createLogger,
+  loadNodePipeline,
+  measureStepMs,
+  newNodeId,
+  NodeLifecycle,
+  nodeDeviceProfile,
+  type Logger,
+} from '@semaigc/node-kit';
+import { generate } from './generate';
+import { JobQueue } from './job-queue';
+
+export interface EdgeOptions {
+  natsUrl: string;
+  id?: string;
+  name?: string;
+  bundleDir?: string;
+  /** PACR p ∈ (0, 1]: each step is stretched to measured/p (default 1). */
+  computeShare?: number;
+  /** onnxruntime-node intra-op threads (default 1). */
+  threads?: number;
+  /** Refuse new requests (BUSY) beyond this many queued (default 64). */
+  maxQueue?: number;
+  logger?: Logger;
+  /** Reuse a loaded pipeline (tests, several nodes in one process). */
+  pipeline?: SplitPipeline;
+}
+
+export interface EdgeHandle {
+  id: string;
+  stepMs: number;
+  nc: NatsConnection;
+  /** Requests served (latent or image published). */
+  readonly served: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_EDGE_MAX_QUEUE = 64;
+
+interface Job {
+  req: RequestMessage;
+  receivedAt: number;
+}
+
+export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
+  const computeShare = opts.computeShare ?? 1;
+  if (!(computeShare > 0 && computeShare <= 1))
+    throw new TypeError(`computeShare must be in (0, 1], got ${computeShare}`);
+  const id = opts.id ?? newNodeId('edge');
+  const log = (opts.logger ?? createLogger('edge')).child({ node: id });
+  const pipeline =
+    opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
+  const stepMs = await measureStepMs(pipeline);
+  const nc = await connect({ servers: opts.natsUrl, name: id });
+  const maxQueue = opts.maxQueue ?? DEFAULT_EDGE_MAX_QUEUE;
+  let served = 0;
+
+  const capabilities = (): Capabilities => ({
+    runtime: { kind: 'node', version: process.version },
+    backend: 'cpu',
+    // The announced step time is what the edge will take: measured, stretched by 1/p.
+    stepMs: stepMs / computeShare,
+    computeShare,
+    profile: nodeDeviceProfile('cpu'),
+    maxConcurrent: 1,
+    bundleId: pipeline.bundle.manifest.name,
+  });
+
+  const life = new NodeLifecycle({
+    nc,
+    nodeId: id,
+    role: 'edge',
+    name: opts.name ?? `edge ${id}`,
+    capabilities,
+    load: () => ({ inFlight: queue.busy ? 1 : 0, queued: queue.waiting, stepMs: stepMs / computeShare }),
+    logger: log,
+  });
+
+  const fail = (req: RequestMessage, code: ErrorCode, reason: string): void => {
+    nc.publish(
+      req.replyTo,
+      encode(errorMessage(code, reason, { requestId: req.requestId, trialId: req.trialId, nodeId: id })),
+    );
+  };
+
+  const queue = new JobQueue<Job>(async ({ req, receivedAt }) => {
+    if (life.now() > req.deadline) {
+      fail(req, 'DEADLINE_EXCEEDED', `edge ${id}: deadline passed while queued`);
+      return;
+    }
+    try {
+      const payload = await generate(
+        { pipeline, edgeId: id, computeShare, now: () => life.now() },
+        req,
+        receivedAt,
+      );
+      nc.publish(receiverLatentSubject(req.receiverId), encode(payload));
+      served++;
+    } catch (err) {
+      log.error({ requestId: req.requestId, err: String(err) }, 'request failed');
+      const m = toErrorMessage(err, { requestId: req.requestId, trialId: req.trialId, nodeId: id });
+      fail(req, m.code === 'INTERNAL' ? 'MODEL_ERROR' : m.code, m.reason);
+    }
+  });
+
+  const onRequest = (m: Msg): void => {
+    const receivedAt = life.now();
+    let req: RequestMessage;
+    try {
+      const msg = decode(m.data);
+      if (msg.type !== 'request') throw new TypeError(`expected a request, got '${msg.type}'`);
+      req = msg;
+    } catch (err) {
+      log.warn({ subject: m.subject, err: String(err) }, 'dropped a malformed request');
+      if (m.reply) m.respond(encode(toErrorMessage(err, { nodeId: id })));
+      return;
+    }
+    if (req.edgeSteps === 0) {
+      m.respond(
+        encode(
+          errorMessage('BAD_MESSAGE', 'edgeSteps = 0 is Local AIGC: send it to the receiver', {
+            requestId: req.requestId,
+            nodeId: id,
+          }),
+        ),
+      );
+      return;
+    }
+    if (queue.depth >= maxQueue) {
+      m.respond(
+        encode(
+          errorMessage('BUSY', `edge ${id} has ${queue.depth} requests queued`, {
+            requestId: req.requestId,
+            nodeId: id,
+          }),
+        ),
+      );
+      return;
+    }
+    if (m.reply) {
+      m.respond(
+        encode({
+          v: PROTOCOL_VERSION,
+          type: 'request.accepted',
+          requestId: req.requestId,
+          trialId: req.trialId,
+          edgeId: id,
+          queueDepth: queue.depth,
+          acceptedAt: receivedAt,
+        }),
+      );
+    }
+    queue.push({ req, receivedAt });
+  };
+
+  const subs = [
+    nc.subscribe(edgeRequestSubject(id), {
+      callback: (err, m) => {
+        if (!err) onRequest(m);
+      },
+    }),
+    nc.subscribe(EDGE_REQUEST_SUBJECT, {
+      queue: EDGE_QUEUE_GROUP,
+      callback: (err, m) => {
+        if (!err) onRequest(m);
+      },
+    }),
+  ];
+  life.start();
+  log.info({ stepMs, computeShare }, 'edge ready');
+
+  return {
+    id,
+    stepMs,
+    nc,
+    get served() {
+      return served;
+    },
+    async close(): Promise<void> {
+      for (const s of subs) s.unsubscribe();
+      await life.close();
+      await nc.drain().catch(() => undefined);
+      if (!opts.pipeline) await pipeline.release();
+    },
+  };
+}

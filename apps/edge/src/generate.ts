@@ -1,0 +1,91 @@
+/**
+ * One request on the edge: text encoding and a DDIM steps (each stretched to measured/p for
+ * compute share p), then the channel on the genuine intermediate latent — or, for Edge AIGC,
+ * a decode on the edge and the image's bits through an ideal link with the same timing.
+ */
+import { holdDelivery, transmit } from '@semaigc/channel';
+import type { SplitPipeline } from '@semaigc/diffusion';
+import {
+  PROTOCOL_VERSION,
+  type ImageMessage,
+  type LatentMessage,
+  type RequestMessage,
+} from '@semaigc/protocol';
+
+export interface GenerateContext {
+  pipeline: SplitPipeline;
+  edgeId: string;
+  computeShare: number;
+  /** Epoch ms on the coordinator's clock. */
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_SLEEP = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function generate(
+  ctx: GenerateContext,
+  req: RequestMessage,
+  receivedAt: number,
+): Promise<LatentMessage | ImageMessage> {
+  const sleep = ctx.sleep ?? DEFAULT_SLEEP;
+  const started = ctx.now();
+  const queueMs = Math.max(0, started - receivedAt);
+  const { v: _v, type: _t, ...request } = req;
+  const stretch = async ({ ms }: { ms: number }): Promise<void> => {
+    if (ctx.computeShare < 1) await sleep(ms / ctx.computeShare - ms);
+  };
+  const t0 = performance.now();
+  const edge = await ctx.pipeline.edgeDenoise({
+    prompt: req.prompt,
+    seed: req.seed,
+    totalSteps: req.totalSteps,
+    edgeSteps: req.edgeSteps,
+    guidanceScale: req.guidanceScale,
+    onStep: stretch,
+    requestId: req.requestId,
+  });
+  const edgeStepsMs = performance.now() - t0 - edge.textEncodeMs;
+  const base = { queueMs, textEncodeMs: edge.textEncodeMs, edgeStepsMs, receivedAt, stepMs: edge.stepMs };
+
+  if (req.deliver === 'image') {
+    const t1 = performance.now();
+    const img = await ctx.pipeline.decode(edge.latent);
+    const decodeMs = performance.now() - t1;
+    // The image's RGB bits cross an ideal (error-free) link; only its timing O/v applies.
+    const tx = transmit(
+      img.raw,
+      { ...req.channel, mode: 'ideal' },
+      { seed: req.seed, payloadBits: img.width * img.height * 24 },
+    );
+    const held = await holdDelivery(tx, sleep);
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'image',
+      requestId: req.requestId,
+      edgeId: ctx.edgeId,
+      request,
+      image: { width: img.width, height: img.height, format: 'rgba8', data: new Uint8Array(img.data.buffer) },
+      channel: tx.meta,
+      timings: { ...base, channelMs: 0, decodeMs, txEmulatedMs: held * 1000, sentAt: ctx.now() },
+    };
+  }
+
+  const t2 = performance.now();
+  const tx = transmit(edge.latent, req.channel, { seed: req.seed });
+  const channelMs = performance.now() - t2;
+  const held = await holdDelivery(tx, sleep);
+  const { channels: c, height: h, width: w } = ctx.pipeline.bundle.manifest.latent;
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'latent',
+    requestId: req.requestId,
+    edgeId: ctx.edgeId,
+    request,
+    stepIndex: edge.stepIndex,
+    timestep: edge.timestep ?? 0,
+    tensor: { dtype: 'float32', shape: [1, c, h, w], data: tx.output },
+    channel: tx.meta,
+    timings: { ...base, channelMs, decodeMs: 0, txEmulatedMs: held * 1000, sentAt: ctx.now() },
+  };
+}

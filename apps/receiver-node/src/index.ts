@@ -1,0 +1,2 @@
+/** @semaigc/receiver-node: headless receivers (`semaigc receiver --count N`). */
+export * from './receiver';

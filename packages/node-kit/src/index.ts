@@ -1,0 +1,6 @@
+/** @semaigc/node-kit: Node-side pieces shared by the edge and headless receivers. */
+export * from './logger';
+export * from './profile';
+export * from './pipeline';
+export * from './lifecycle';
+export * from './node-id';
