@@ -4,7 +4,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const roots = ['packages', 'apps'];
-const moduleNameMapper = { '^@semaigc/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts') };
+// @semaigc/<name> → the workspace's TypeScript source, so tests need no build.
+const moduleNameMapper = Object.fromEntries(
+  roots.flatMap((r) =>
+    (fs.existsSync(r) ? fs.readdirSync(r) : [])
+      .filter((d) => fs.existsSync(path.join(__dirname, r, d, 'src', 'index.ts')))
+      .map((d) => [`^@semaigc/${d}$`, path.join(__dirname, r, d, 'src', 'index.ts')]),
+  ),
+);
 
 function project(dir) {
   return {
