@@ -5,23 +5,24 @@
  * original, which reused the same bits). ~99% of draws cost one generator step, a multiply
  * and a compare; the rest go to the wedge test or Marsaglia's tail sampler.
  *
- * Reproducibility: the fast path is plain IEEE arithmetic; table set-up and the rare
- * wedge/tail paths call Math.exp/Math.log, which are bit-identical wherever V8 runs (Node,
- * Chromium) but are not required to be across JavaScript engines.
+ * Reproducibility: the tables are decimal literals (ziggurat-tables.ts) and the fast path is
+ * plain IEEE arithmetic, so ~99% of draws are bit-identical in every engine. The rare wedge
+ * test (Math.exp) and tail (Math.log) may differ in the last bit where engines' Math
+ * functions do (different V8 versions included); a float32 output rarely shows it.
  */
 import type { Xoshiro128 } from './rng';
+import { ZIGGURAT_F, ZIGGURAT_X } from './ziggurat-tables';
 
 // Local aliases: `Math.x` in a hot loop is a slow global lookup under a vm context (jest).
 const { exp, imul, log } = Math;
 
 const LAYERS = 256;
-/** Start of the tail and area of each layer, for f(x) = exp(−x²/2) with 256 layers. */
-const R = 3.6541528853610088;
-const V = 0.00492867323399;
+/** Start of the tail (x[1]). */
+const R = ZIGGURAT_X[1]!;
 /** Signed abscissa resolution: 24 bits from the top of the draw. */
 const HALF_RANGE = 8388608; // 2^23
 
-/** Layer widths x[i] (x[1] = R, x[256] = 0) scaled for the signed integer abscissa. */
+/** Layer widths x[i] scaled for the signed integer abscissa (division by 2^23 is exact). */
 const W = new Float64Array(LAYERS);
 /**
  * Accept-without-density-check bound on the integer abscissa m ∈ [−2^23, 2^23): with
@@ -30,21 +31,13 @@ const W = new Float64Array(LAYERS);
  */
 const KI = new Int32Array(LAYERS);
 /** f(x[i]) for the wedge test. */
-const F = new Float64Array(LAYERS + 1);
+const F = Float64Array.from(ZIGGURAT_F);
 
-(function buildTables(): void {
-  const f = (x: number): number => Math.exp(-0.5 * x * x);
-  const x = new Float64Array(LAYERS + 1);
-  x[0] = V / f(R);
-  x[1] = R;
-  for (let i = 1; i < LAYERS - 1; i++) x[i + 1] = Math.sqrt(-2 * Math.log(V / x[i]! + f(x[i]!)));
-  x[LAYERS] = 0;
-  for (let i = 0; i < LAYERS; i++) {
-    W[i] = x[i]! / HALF_RANGE;
-    KI[i] = Math.ceil((x[i + 1]! / x[i]!) * HALF_RANGE - 0.5);
-  }
-  for (let i = 0; i <= LAYERS; i++) F[i] = f(x[i]!);
-})();
+for (let i = 0; i < LAYERS; i++) {
+  const x = ZIGGURAT_X[i]!;
+  W[i] = x / HALF_RANGE;
+  KI[i] = Math.ceil((ZIGGURAT_X[i + 1]! / x) * HALF_RANGE - 0.5);
+}
 
 /** Marsaglia's exact sampler for |x| > R, with the sign of `m`. */
 function tail(rng: Xoshiro128, m: number): number {

@@ -8,6 +8,7 @@ import {
   addGaussianNoise,
   fillGaussian,
 } from '../src';
+import { ZIGGURAT_F, ZIGGURAT_X } from '../src/ziggurat-tables';
 import { binomialInterval, correlation, moments } from './helpers';
 
 describe('xoshiro128**', () => {
@@ -117,6 +118,23 @@ describe('ziggurat Gaussian', () => {
       expect(count).toBeGreaterThanOrEqual(lo);
       expect(count).toBeLessThanOrEqual(hi);
     }
+  });
+
+  test('the literal ziggurat tables match their recurrence (within 1e-14) and close at the top', () => {
+    const R = 3.6541528853610088;
+    const V = 0.00492867323399;
+    const f = (x: number): number => Math.exp(-0.5 * x * x);
+    expect(ZIGGURAT_X).toHaveLength(257);
+    expect(ZIGGURAT_X[1]).toBe(R);
+    expect(ZIGGURAT_X[256]).toBe(0);
+    expect(Math.abs(ZIGGURAT_X[0]! / (V / f(R)) - 1)).toBeLessThan(1e-14);
+    for (let i = 1; i < 255; i++) {
+      const next = Math.sqrt(-2 * Math.log(V / ZIGGURAT_X[i]! + f(ZIGGURAT_X[i]!)));
+      expect(Math.abs(ZIGGURAT_X[i + 1]! / next - 1)).toBeLessThan(1e-14);
+    }
+    ZIGGURAT_X.forEach((x, i) => expect(Math.abs(ZIGGURAT_F[i]! - f(x))).toBeLessThan(1e-15));
+    // Every layer has area V: the top layer's rectangle reaches f(0) = 1.
+    expect(V / ZIGGURAT_X[255]! + ZIGGURAT_F[255]!).toBeCloseTo(1, 9);
   });
 
   test('the inlined AWGN loop draws exactly what gaussian() draws', () => {
