@@ -106,7 +106,7 @@ export class ReceiverCore {
       if (job.type === 'latent') {
         if (job.tensor.dtype !== 'float32')
           throw new TypeError(`[request:${tag}] latent dtype ${job.tensor.dtype}, float32 expected`);
-        latent = job.tensor.data as Float32Array;
+        latent = job.tensor.data;
         p.checkLatent(latent, `[request:${tag}] received latent`);
         fromIndex = job.stepIndex;
         sigma2 = job.channel.noiseVariance;
