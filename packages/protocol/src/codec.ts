@@ -15,6 +15,8 @@ import {
   MESSAGE_SPECS,
   type Message,
   type MessageBody,
+  type MessageInput,
+  type MessageInputOf,
   type MessageOf,
   type MessageType,
   isMessageType,
@@ -132,7 +134,7 @@ function checkWire(wire: unknown, copy: boolean, sending = false): { wire: unkno
   };
 }
 
-function toWire(msg: Message, context: string): unknown {
+function toWire(msg: MessageInput, context: string): unknown {
   const spec = isMessageType(msg.type) ? MESSAGE_SPECS[msg.type] : undefined;
   return spec?.toWire ? spec.toWire(msg as never, { context, path: '' }) : msg;
 }
@@ -145,8 +147,8 @@ function checkMaxBytes(maxBytes: unknown): number {
 }
 
 /** `{ v, type, ...body }`; validation happens in `encode`/`validateMessage`. */
-export function makeMessage<T extends MessageType>(type: T, body: MessageBody<T>): MessageOf<T> {
-  return { v: PROTOCOL_VERSION, type, ...body } as unknown as MessageOf<T>;
+export function makeMessage<T extends MessageType>(type: T, body: MessageBody<T>): MessageInputOf<T> {
+  return { v: PROTOCOL_VERSION, type, ...body } as unknown as MessageInputOf<T>;
 }
 
 /**
@@ -161,11 +163,11 @@ export function validateMessage(value: unknown): Message {
     );
   }
   const context = contextOf(value);
-  return checkWire(toWire(value as Message, context), false, true).message;
+  return checkWire(toWire(value as MessageInput, context), false, true).message;
 }
 
 /** Message → msgpack bytes. Throws ValidationError (field named) if the message is invalid. */
-export function encode(msg: Message, options: EncodeOptions = {}): Uint8Array {
+export function encode(msg: MessageInput, options: EncodeOptions = {}): Uint8Array {
   const { validate = true } = options;
   const maxBytes = checkMaxBytes(options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   if (typeof msg !== 'object' || msg === null)

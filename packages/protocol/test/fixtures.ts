@@ -5,9 +5,9 @@
 import {
   type Capabilities,
   type ChannelMeta,
-  type Message,
+  type MessageInput,
   type MessageType,
-  type RequestBody,
+  type RequestBodyInput,
   type Tensor,
   PROTOCOL_VERSION,
   makeMessage,
@@ -42,7 +42,7 @@ export const browserCapabilities: Capabilities = {
   bundleId: null,
 };
 
-export function requestBody(over: Partial<RequestBody> = {}): RequestBody {
+export function requestBody(over: Partial<RequestBodyInput> = {}): RequestBodyInput {
   return {
     trialId: 'trial-1',
     requestId: 'req-abc',
@@ -100,7 +100,7 @@ const timings = {
   sentAt: T0 + 500,
 };
 
-export function latentMessage(tensor: Tensor = latentTensor()): Message {
+export function latentMessage(tensor: Tensor = latentTensor()): MessageInput {
   return makeMessage('latent', {
     requestId: 'req-abc',
     edgeId: 'edge-1',
@@ -113,7 +113,7 @@ export function latentMessage(tensor: Tensor = latentTensor()): Message {
   });
 }
 
-export function imageMessage(width = 4, height = 3): Message {
+export function imageMessage(width = 4, height = 3): MessageInput {
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
   return makeMessage('image', {
@@ -170,7 +170,7 @@ export const record = makeMessage('record', {
 });
 
 /** Every message type → a valid sample. The round-trip test checks this covers them all. */
-export const SAMPLES: { [T in MessageType]: () => Message } = {
+export const SAMPLES: { [T in MessageType]: () => MessageInput } = {
   hello: () =>
     makeMessage('hello', { nodeId: 'edge-1', role: 'edge', name: 'edge one', capabilities, sentAt: T0 }),
   welcome: () =>

@@ -1,11 +1,12 @@
 import {
   MESSAGE_TYPES,
-  type Message,
+  type MessageInput,
   type MessageType,
   decode,
   decodeAs,
   encode,
   isMessageValid,
+  parseRecord,
   tryDecode,
   validateMessage,
 } from '@semaigc/protocol';
@@ -18,7 +19,7 @@ test('the sample table covers every message type', () => {
 });
 
 describe.each(table)('%s', (type) => {
-  const msg: Message = SAMPLES[type]();
+  const msg: MessageInput = SAMPLES[type]();
 
   test('decode(encode(m)) equals the validated message', () => {
     const bytes = encode(msg);
@@ -67,7 +68,7 @@ test('defaults are filled on the way: a request without optional fields decodes 
   const full = SAMPLES.request();
   if (full.type !== 'request') throw new Error('type');
   const { checkpointId: _c, receiverVariant: _r, edgeId: _e, deliver: _d, attempt: _a, ...minimal } = full;
-  const back = decode(encode(minimal as Message));
+  const back = decode(encode(minimal)); // the input type allows leaving defaults out
   expect(back).toMatchObject({
     checkpointId: null,
     receiverVariant: null,
@@ -78,7 +79,7 @@ test('defaults are filled on the way: a request without optional fields decodes 
 });
 
 test('unknown fields are dropped, not carried (forward compatibility within a version)', () => {
-  const msg = { ...SAMPLES.heartbeat(), extra: 'from a newer peer' } as unknown as Message;
+  const msg = { ...SAMPLES.heartbeat(), extra: 'from a newer peer' } as unknown as MessageInput;
   expect(decode(encode(msg))).not.toHaveProperty('extra');
 });
 
@@ -89,4 +90,12 @@ test('a payload is binary msgpack, not JSON: the tensor bytes appear verbatim', 
   const raw = Buffer.from(msg.tensor.data.buffer, msg.tensor.data.byteOffset, msg.tensor.data.byteLength);
   expect(bytes.indexOf(raw)).toBeGreaterThan(0);
   expect(bytes.length).toBeLessThan(raw.length + 2048);
+});
+
+test('a record survives JSON (one line of records.jsonl) and parseRecord reads it back', () => {
+  const line = JSON.stringify(SAMPLES.record());
+  expect(parseRecord(JSON.parse(line))).toEqual(validateMessage(SAMPLES.record()));
+  expect(() => parseRecord({ ...(JSON.parse(line) as object), satisfaction: 'high' })).toThrow(
+    /^satisfaction: .* in record$/,
+  );
 });

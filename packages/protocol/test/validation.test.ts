@@ -1,8 +1,8 @@
-import { type Message, type MessageType, ValidationError, decode, encode } from '@semaigc/protocol';
+import { type MessageInput, type MessageType, ValidationError, decode, encode } from '@semaigc/protocol';
 import { SAMPLES } from './fixtures';
 
 /** Sets (or, for undefined, deletes) dotted paths in a clone of the sample. */
-function mutate(type: MessageType, changes: Record<string, unknown>): Message {
+function mutate(type: MessageType, changes: Record<string, unknown>): MessageInput {
   // structuredClone keeps typed arrays (from another realm, which the codec must accept).
   const m = structuredClone(SAMPLES[type]()) as unknown as Record<string, unknown>;
   for (const [path, value] of Object.entries(changes)) {
@@ -13,7 +13,7 @@ function mutate(type: MessageType, changes: Record<string, unknown>): Message {
     if (value === undefined) delete o[last];
     else o[last] = value;
   }
-  return m as unknown as Message;
+  return m as unknown as MessageInput;
 }
 
 type Case = [string, MessageType, Record<string, unknown>, string, RegExp];
@@ -139,7 +139,7 @@ test('errors carry the request as context: "[request:req-abc] request edgeSteps:
 });
 
 test('an unknown message type is UNKNOWN_TYPE, naming the field', () => {
-  const bytes = encode({ ...SAMPLES.bye(), type: 'goodbye' } as unknown as Message, { validate: false });
+  const bytes = encode({ ...SAMPLES.bye(), type: 'goodbye' } as unknown as MessageInput, { validate: false });
   expect(() => decode(bytes)).toThrow(/unknown message type "goodbye"/);
   try {
     decode(bytes);
@@ -157,5 +157,5 @@ test('a non-map payload is a DecodeError that says what it got', () => {
 test('bad API arguments are TypeErrors, not protocol errors', () => {
   expect(() => decode('hello' as unknown as Uint8Array)).toThrow(TypeError);
   expect(() => decode(new Uint8Array(4), { maxBytes: 0 })).toThrow(TypeError);
-  expect(() => encode(null as unknown as Message)).toThrow(TypeError);
+  expect(() => encode(null as unknown as MessageInput)).toThrow(TypeError);
 });

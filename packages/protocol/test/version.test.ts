@@ -7,7 +7,7 @@ import {
   decode,
   encode,
   peekVersion,
-  type Message,
+  type MessageInput,
 } from '@semaigc/protocol';
 import { SAMPLES } from './fixtures';
 
@@ -20,7 +20,7 @@ test('encode writes v as the first key, so the version is readable without parsi
 });
 
 test.each([2, 200, 40000])('a peer speaking v%i gets a clear VersionMismatchError', (v) => {
-  const bytes = encode({ ...SAMPLES.hello(), v } as unknown as Message, { validate: false });
+  const bytes = encode({ ...SAMPLES.hello(), v } as unknown as MessageInput, { validate: false });
   let err: unknown;
   try {
     decode(bytes);
@@ -58,5 +58,5 @@ test('a map without v is not a protocol message; a non-numeric v is a version er
 });
 
 test('encoding a message with another version is refused at the sender', () => {
-  expect(() => encode({ ...SAMPLES.bye(), v: 2 } as unknown as Message)).toThrow(ValidationError);
+  expect(() => encode({ ...SAMPLES.bye(), v: 2 } as unknown as MessageInput)).toThrow(ValidationError);
 });

@@ -14,8 +14,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  type LatentMessage,
   type Message,
+  type MessageInputOf,
   PROTOCOL_VERSION,
   decode,
   encode,
@@ -23,6 +23,8 @@ import {
   parseChannelConfig,
 } from '@semaigc/protocol';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
+
+type LatentInput = MessageInputOf<'latent'>;
 
 const TARGET_MB_PER_S = 500;
 const SHAPES: number[][] = [
@@ -39,7 +41,7 @@ const DEFAULT_SETTINGS: Settings = { batches: 40, batchMs: 25, warmupMs: 400 };
 const QUICK_SETTINGS: Settings = { batches: 10, batchMs: 10, warmupMs: 100 };
 
 /** A latent message as an edge sends it: smooth values like a real latent (|x| < 4). */
-function latentMessage(shape: number[]): LatentMessage {
+function latentMessage(shape: number[]): LatentInput {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = 2 * Math.sin(i * 0.37) + Math.cos(i * 0.011);
@@ -98,9 +100,9 @@ function latentMessage(shape: number[]): LatentMessage {
 }
 
 /** The baseline: the same message through JSON, tensor as a number array both ways. */
-function jsonRoundTrip(msg: LatentMessage): LatentMessage {
+function jsonRoundTrip(msg: LatentInput): LatentInput {
   const text = JSON.stringify({ ...msg, tensor: { ...msg.tensor, data: Array.from(msg.tensor.data) } });
-  const back = JSON.parse(text) as LatentMessage & { tensor: { data: number[] } };
+  const back = JSON.parse(text) as LatentInput & { tensor: { data: number[] } };
   return {
     ...back,
     tensor: { dtype: 'float32', shape: back.tensor.shape, data: Float32Array.from(back.tensor.data) },
@@ -130,7 +132,7 @@ function measure(
   return { median: st.median, p10: st.p10, p90: st.p90, n: st.n, perBatch };
 }
 
-function checkRoundTrip(msg: LatentMessage, back: Message, what: string): void {
+function checkRoundTrip(msg: LatentInput, back: Message | LatentInput, what: string): void {
   if (back.type !== 'latent' || back.tensor.dtype !== 'float32')
     throw new Error(`${what}: round trip lost the type`);
   const a = msg.tensor.data;

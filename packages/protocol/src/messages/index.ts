@@ -4,7 +4,7 @@
  * `MESSAGE_SPECS` + a row in the round-trip test table (README: "Adding a message").
  */
 import type { z } from 'zod';
-import type { TensorSite } from '../tensor';
+import type { Tensor, TensorSite } from '../tensor';
 import {
   type ByeMessage,
   type HeartbeatMessage,
@@ -65,8 +65,36 @@ export type Message =
 
 export type MessageType = Message['type'];
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
+
+/** Each type's wire schema, with its precise zod type (for the input types below). */
+const SCHEMAS = {
+  hello: helloSchema,
+  welcome: welcomeSchema,
+  heartbeat: heartbeatSchema,
+  bye: byeSchema,
+  request: requestSchema,
+  'request.accepted': requestAcceptedSchema,
+  latent: latentWireSchema,
+  image: imageSchema,
+  record: recordSchema,
+  'trial.start': trialStartSchema,
+  'trial.progress': trialProgressSchema,
+  'trial.end': trialEndSchema,
+  'trial.assign': trialAssignSchema,
+  'trial.release': trialReleaseSchema,
+  error: errorSchema,
+} as const satisfies { [T in MessageType]: z.ZodType };
+
+/**
+ * What a node may hand to `encode`: fields with defaults may be left out (the codec fills
+ * them). A `Message` (everything filled) is always a valid `MessageInput`.
+ */
+export type MessageInputOf<T extends MessageType> = T extends 'latent'
+  ? Omit<z.input<typeof latentWireSchema>, 'tensor'> & { tensor: Tensor }
+  : z.input<(typeof SCHEMAS)[T]>;
+export type MessageInput = { [T in MessageType]: MessageInputOf<T> }[MessageType];
 /** A message without its envelope (`v`, `type`), what `makeMessage` takes. */
-export type MessageBody<T extends MessageType> = Omit<MessageOf<T>, 'v' | 'type'>;
+export type MessageBody<T extends MessageType> = Omit<MessageInputOf<T>, 'v' | 'type'>;
 
 export interface MessageSpec {
   /** Validates the wire form (binary fields as Uint8Array). */
@@ -78,28 +106,28 @@ export interface MessageSpec {
 }
 
 export const MESSAGE_SPECS: { readonly [T in MessageType]: MessageSpec } = {
-  hello: { schema: helloSchema },
-  welcome: { schema: welcomeSchema },
-  heartbeat: { schema: heartbeatSchema },
-  bye: { schema: byeSchema },
-  request: { schema: requestSchema },
-  'request.accepted': { schema: requestAcceptedSchema },
+  hello: { schema: SCHEMAS['hello'] },
+  welcome: { schema: SCHEMAS['welcome'] },
+  heartbeat: { schema: SCHEMAS['heartbeat'] },
+  bye: { schema: SCHEMAS['bye'] },
+  request: { schema: SCHEMAS['request'] },
+  'request.accepted': { schema: SCHEMAS['request.accepted'] },
   latent: {
-    schema: latentWireSchema,
+    schema: SCHEMAS.latent,
     toWire: (m: LatentMessage, site) => latentToWire(m, site),
     fromWire: (m: LatentWire, site, copy) => latentFromWire(m, site, copy),
   },
   image: {
-    schema: imageSchema,
+    schema: SCHEMAS.image,
     fromWire: (m: ImageMessage, site, copy) => imageFromWire(m, site, copy),
   },
-  record: { schema: recordSchema },
-  'trial.start': { schema: trialStartSchema },
-  'trial.progress': { schema: trialProgressSchema },
-  'trial.end': { schema: trialEndSchema },
-  'trial.assign': { schema: trialAssignSchema },
-  'trial.release': { schema: trialReleaseSchema },
-  error: { schema: errorSchema },
+  record: { schema: SCHEMAS['record'] },
+  'trial.start': { schema: SCHEMAS['trial.start'] },
+  'trial.progress': { schema: SCHEMAS['trial.progress'] },
+  'trial.end': { schema: SCHEMAS['trial.end'] },
+  'trial.assign': { schema: SCHEMAS['trial.assign'] },
+  'trial.release': { schema: SCHEMAS['trial.release'] },
+  error: { schema: SCHEMAS['error'] },
 };
 
 export const MESSAGE_TYPES = Object.keys(MESSAGE_SPECS) as MessageType[];

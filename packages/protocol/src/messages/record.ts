@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ERROR_CODE_NAMES } from '../error-codes';
 import { idSchema } from '../ids';
+import { parseWith } from '../validate';
 import {
   capabilitiesSchema,
   count,
@@ -61,15 +62,15 @@ export const recordSchema = z
     receiverId: idSchema,
     /** null when no edge took part (Local AIGC). */
     edgeId: idSchema.nullable(),
-    coordinatorId: idSchema.nullable(),
+    coordinatorId: idSchema.nullable().default(null),
     prompt: text(MAX_PROMPT_LENGTH),
     seed: z.number().int().min(0),
     totalSteps: z.number().int().min(1),
     edgeSteps: count,
     deliver: z.enum(DELIVERIES),
     policy: policySchema,
-    checkpointId: text(128).nullable(),
-    receiverVariant: text(128).nullable(),
+    checkpointId: text(128).nullable().default(null),
+    receiverVariant: text(128).nullable().default(null),
     /** The channel as set and as it was: mode, SNR (dB), σ² in latent units, h = hRe + j·hIm. */
     channelMode: z.enum(['ideal', 'analog', 'digital']),
     snrDbSet: finite,
@@ -108,3 +109,8 @@ export const recordSchema = z
 
 export type RecordMessage = z.output<typeof recordSchema>;
 export type RecordInput = z.input<typeof recordSchema>;
+
+/** Reads one line of records.jsonl back (the report tool); errors name the field. */
+export function parseRecord(value: unknown): RecordMessage {
+  return parseWith(recordSchema, value, 'record');
+}
