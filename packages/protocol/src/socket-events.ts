@@ -28,6 +28,8 @@ export interface ClientToServerEvents {
   heartbeat: (msg: WireBytes<'heartbeat'>) => void;
   bye: (msg: WireBytes<'bye'>) => void;
   record: (msg: WireBytes<'record'>) => void;
+  /** The finished image, for the dashboard (like PREVIEW_SUBJECT on NATS). */
+  preview: (msg: WireBytes<'preview'>) => void;
   fault: (msg: WireBytes<'error'>) => void;
 }
 
@@ -43,6 +45,8 @@ export interface ServerToClientEvents {
   'trial.start': (msg: WireBytes<'trial.start'>) => void;
   'trial.progress': (msg: WireBytes<'trial.progress'>) => void;
   'trial.end': (msg: WireBytes<'trial.end'>) => void;
+  /** To dashboards: a receiver's finished image. */
+  preview: (msg: WireBytes<'preview'>) => void;
   fault: (msg: WireBytes<'error'>) => void;
 }
 

@@ -14,6 +14,7 @@
  * | `semaigc.v1.record` | receiver → coordinator | record |
  * | `semaigc.v1.trial.<id>.events` | coordinator → dashboards | trial.start, trial.progress, trial.end |
  * | `semaigc.v1.error` | any node → coordinator | error |
+ * | `semaigc.v1.preview` | receiver → coordinator (dashboard, runs/<trial>/images) | preview |
  *
  * Request/reply: the coordinator sends `request` with NATS request() to an edge subject;
  * the edge answers `request.accepted` or `error` on the NATS reply inbox at once, then
@@ -32,6 +33,8 @@ export const EDGE_REQUEST_SUBJECT = `${SUBJECT_PREFIX}.edge.request`;
 export const EDGE_QUEUE_GROUP = `semaigc-v${PROTOCOL_VERSION}-edges`;
 export const RECORD_SUBJECT = `${SUBJECT_PREFIX}.record`;
 export const ERROR_SUBJECT = `${SUBJECT_PREFIX}.error`;
+/** A receiver's finished image for the dashboard and runs/<trial>/images (not on the measured path). */
+export const PREVIEW_SUBJECT = `${SUBJECT_PREFIX}.preview`;
 
 /** Wildcards for the coordinator's relay and monitoring. */
 export const RECEIVER_LATENT_WILDCARD = `${SUBJECT_PREFIX}.receiver.*.latent`;

@@ -251,6 +251,19 @@ export const SAMPLES: { [T in MessageType]: () => MessageInput } = {
     }),
   'trial.release': () =>
     makeMessage('trial.release', { trialId: 'trial-1', receiverId: 'phone-7', reason: 'trial ended' }),
+  preview: () =>
+    makeMessage('preview', {
+      trialId: 'trial-1',
+      requestId: 'req-abc',
+      receiverId: 'phone-7',
+      edgeId: 'edge-1',
+      prompt: 'a large red circle on the left on a blue background',
+      totalSteps: 20,
+      edgeSteps: 12,
+      snrDbSet: 10,
+      image: { width: 4, height: 3, format: 'rgba8', data: Uint8Array.from({ length: 48 }, (_, i) => i * 5) },
+      createdAt: T0 + 1200,
+    }),
   error: () =>
     makeMessage('error', {
       code: 'SHAPE_MISMATCH',

@@ -80,6 +80,7 @@ const cases: Case[] = [
     'request.deliver',
     /must be 'image'/,
   ],
+  ['preview with an empty receiver id', 'preview', { receiverId: '' }, 'receiverId', /NATS subject token/],
   ['failed without a failure', 'record', { failed: true }, 'failure', /exactly when failed/],
   ['satisfaction > 1', 'record', { satisfaction: 1.2 }, 'satisfaction', /<=1/],
   [

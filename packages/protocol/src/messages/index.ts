@@ -45,6 +45,7 @@ import {
   trialStartSchema,
 } from './trial';
 import { type ErrorMessage, errorSchema } from './error';
+import { type PreviewMessage, previewFromWire, previewSchema } from './preview';
 
 export type Message =
   | HelloMessage
@@ -61,7 +62,8 @@ export type Message =
   | TrialEndMessage
   | TrialAssignMessage
   | TrialReleaseMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | PreviewMessage;
 
 export type MessageType = Message['type'];
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
@@ -83,6 +85,7 @@ const SCHEMAS = {
   'trial.assign': trialAssignSchema,
   'trial.release': trialReleaseSchema,
   error: errorSchema,
+  preview: previewSchema,
 } as const satisfies { [T in MessageType]: z.ZodType };
 
 /**
@@ -128,6 +131,10 @@ export const MESSAGE_SPECS: { readonly [T in MessageType]: MessageSpec } = {
   'trial.assign': { schema: SCHEMAS['trial.assign'] },
   'trial.release': { schema: SCHEMAS['trial.release'] },
   error: { schema: SCHEMAS['error'] },
+  preview: {
+    schema: SCHEMAS.preview,
+    fromWire: (m: PreviewMessage, site, copy) => previewFromWire(m, site, copy),
+  },
 };
 
 export const MESSAGE_TYPES = Object.keys(MESSAGE_SPECS) as MessageType[];
@@ -143,3 +150,4 @@ export * from './payload';
 export * from './record';
 export * from './trial';
 export * from './error';
+export * from './preview';
