@@ -19,7 +19,7 @@ import { resolveD3qnConfig, type D3qnConfig } from './config';
 import {
   argmax,
   cloneQNetwork,
-  forwardJs,
+  createForward,
   initQNetwork,
   layerList,
   type DenseWeights,
@@ -66,6 +66,7 @@ export class D3qnAgent {
   private readonly optimizer: tf.Optimizer;
   /** Plain-JS copy of the online weights, refreshed after every gradient step, for acting. */
   private snapshot: QNetworkWeights;
+  private forward: (x: Float32Array) => Float32Array;
   private disposed = false;
 
   /**
@@ -89,6 +90,7 @@ export class D3qnAgent {
         : initQNetwork(nFeatures, this.config.hiddenUnits, nActions, init);
     checkShapes(weights, nFeatures, this.config.hiddenUnits, nActions);
     this.snapshot = weights;
+    this.forward = createForward(weights);
     this.online = toVariables(weights, true);
     this.target = toVariables(weights, false);
     this.optimizer = tf.train.adam(this.config.learningRate);
@@ -96,12 +98,12 @@ export class D3qnAgent {
 
   /** Q(x, ·) of the online network for one state. */
   qValues(obs: Float32Array): Float32Array {
-    return forwardJs(this.snapshot, obs);
+    return this.forward(obs).slice();
   }
 
   /** argmax_a Q(x, a). */
   greedyAction(obs: Float32Array): number {
-    return argmax(this.qValues(obs));
+    return argmax(this.forward(obs));
   }
 
   /** ε-greedy: a random action with probability ε, the greedy one otherwise. */
@@ -135,6 +137,7 @@ export class D3qnAgent {
       return cost!.dataSync()[0]!;
     });
     this.snapshot = readWeights(this.online);
+    this.forward = createForward(this.snapshot);
     return loss;
   }
 

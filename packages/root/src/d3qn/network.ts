@@ -75,24 +75,34 @@ function denseForward(l: DenseWeights, x: Float32Array, out: Float32Array, relu:
   if (relu) for (let j = 0; j < l.outputs; j++) if (out[j]! < 0) out[j] = 0;
 }
 
-/** Q(x, ·) for one state, in plain JavaScript. */
-export function forwardJs(n: QNetworkWeights, x: Float32Array): Float32Array {
-  let h = x;
-  for (const l of n.hidden) {
-    const out = new Float32Array(l.outputs);
-    denseForward(l, h, out, true);
-    h = out;
-  }
+/**
+ * A forward pass for one state with preallocated activations (no garbage per call, so
+ * decisions do not trigger collector pauses). The returned array is reused by the next call.
+ */
+export function createForward(n: QNetworkWeights): (x: Float32Array) => Float32Array {
+  const hidden = n.hidden.map((l) => new Float32Array(l.outputs));
   const v = new Float32Array(1);
-  denseForward(n.value, h, v, false);
   const a = new Float32Array(n.advantage.outputs);
-  denseForward(n.advantage, h, a, false);
-  let mean = 0;
-  for (const ai of a) mean += ai;
-  mean /= a.length;
-  const q = new Float32Array(a.length);
-  for (let k = 0; k < a.length; k++) q[k] = v[0]! + a[k]! - mean;
-  return q;
+  const q = new Float32Array(n.advantage.outputs);
+  return (x: Float32Array): Float32Array => {
+    let h = x;
+    n.hidden.forEach((l, i) => {
+      denseForward(l, h, hidden[i]!, true);
+      h = hidden[i]!;
+    });
+    denseForward(n.value, h, v, false);
+    denseForward(n.advantage, h, a, false);
+    let mean = 0;
+    for (let k = 0; k < a.length; k++) mean += a[k]!;
+    mean /= a.length;
+    for (let k = 0; k < a.length; k++) q[k] = v[0]! + a[k]! - mean;
+    return q;
+  };
+}
+
+/** Q(x, ·) for one state, in plain JavaScript (a fresh array). */
+export function forwardJs(n: QNetworkWeights, x: Float32Array): Float32Array {
+  return createForward(n)(x).slice();
 }
 
 /** Index of the largest value (the first one among ties). */

@@ -9,7 +9,7 @@
  * terminal. Without a sink, observe does nothing.
  */
 import { satisfaction } from '@semaigc/metrics';
-import { argmax, forwardJs, type QNetworkWeights } from '../d3qn/network';
+import { argmax, createForward, forwardJs, type QNetworkWeights } from '../d3qn/network';
 import type { LoadedCheckpoint } from '../d3qn/checkpoint';
 import type { RequestConditions } from '../sim/conditions';
 import { toFeatures, type FeatureRange } from '../sim/features';
@@ -24,11 +24,14 @@ export interface TransitionSink {
 interface Pending {
   obs: Float32Array;
   action: number;
-  reward: number | null;
+  reward: number;
 }
 
 export class D3qnPolicy implements SplitPolicy {
   readonly name: string;
+  private readonly sink: TransitionSink | null;
+  private readonly forward: (x: Float32Array) => Float32Array;
+  private readonly obs: Float32Array;
   private pending: Pending | null = null;
   private lastObs: Float32Array | null = null;
 
@@ -45,9 +48,9 @@ export class D3qnPolicy implements SplitPolicy {
     }
     this.name = options.name ?? 'root';
     this.sink = options.sink ?? null;
+    this.forward = createForward(weights);
+    this.obs = new Float32Array(features.length);
   }
-
-  private readonly sink: TransitionSink | null;
 
   static fromCheckpoint(
     ckpt: LoadedCheckpoint,
@@ -62,9 +65,14 @@ export class D3qnPolicy implements SplitPolicy {
   }
 
   decide(state: RequestConditions): Decision {
+    if (!this.sink) {
+      // The fast path: no allocation per decision.
+      const action = argmax(this.forward(toFeatures(state, this.features, this.obs)));
+      return { scheme: 'split', edgeSteps: this.grid[action]! };
+    }
     const obs = toFeatures(state, this.features);
     this.flush(obs, false);
-    const action = argmax(forwardJs(this.weights, obs));
+    const action = argmax(this.forward(obs));
     this.lastObs = obs;
     return { scheme: 'split', edgeSteps: this.grid[action]! };
   }
@@ -85,7 +93,7 @@ export class D3qnPolicy implements SplitPolicy {
 
   private flush(nextObs: Float32Array, terminated: boolean): void {
     const p = this.pending;
-    if (this.sink && p && p.reward !== null) this.sink.add(p.obs, p.action, p.reward, nextObs, terminated);
+    if (this.sink && p) this.sink.add(p.obs, p.action, p.reward, nextObs, terminated);
     this.pending = null;
   }
 }
