@@ -1,0 +1,426 @@
+/**
+ * `startCoordinator()`: one process that owns the node registry, runs trials, relays
+ * payloads to browsers and serves the dashboard. It composes
+ *
+ *   NATS connection ── NatsBridge ──┐
+ *   HTTP (fastify) ─── SocketHub ───┼─▶ Coordinator (inbox) ─▶ NodeRegistry, TrialRun, Recorder
+ *                    └ routes (/dashboard, /api, /r, /bundle)
+ *
+ * Both transports decode into the same inbox, so a browser receiver and a headless one are
+ * handled by the same code. One trial runs at a time.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
+import {
+  type ByeMessage,
+  encode,
+  ERROR_SUBJECT,
+  type ErrorMessage,
+  type HeartbeatMessage,
+  type HelloMessage,
+  type ImageMessage,
+  type LatentMessage,
+  makeMessage,
+  nodeControlSubject,
+  type PreviewMessage,
+  ProtocolError,
+  receiverRequestSubject,
+  type RecordMessage,
+  trialEventsSubject,
+  type WelcomeMessage,
+} from '@semaigc/protocol';
+import pino, { type Logger } from 'pino';
+import type { DashboardSnapshot, JoinInfo, TrialInfo } from './api-types';
+import { parseTrialConfig, type TrialConfig, type TrialConfigInput } from './config/trial-config';
+import { StartupError, TrialStartError } from './errors';
+import { createHttpServer } from './http/server';
+import { joinUrl, makeJoinCode, reachableHost } from './http/join';
+import { countDrop, createMetrics, type CoordinatorMetrics } from './metrics';
+import { encodePng } from './recorder/png';
+import type { TrialSummary } from './recorder/summary';
+import { NodeRegistry, type NodeEntry, type NodeTransport } from './registry/node-registry';
+import { makeTrialId } from './trial/ids';
+import { TrialRun, type RunTrialOptions, type TrialLinks } from './trial/trial-run';
+import type { CoordinatorInbox, DropReport, Via } from './transport/inbox';
+import { NatsBridge } from './transport/nats-bridge';
+import { SocketHub } from './transport/socket-hub';
+
+export interface CoordinatorOptions {
+  natsUrl: string;
+  /** HTTP listen address (default 127.0.0.1; 0.0.0.0 so phones on the LAN can join). */
+  host?: string;
+  /** HTTP port (default 0: any free port; see `url`). */
+  port?: number;
+  /** Where runs/<trial-id>/ folders go (default 'runs'). */
+  runsDir?: string;
+  /** The receiver web app's build (apps/receiver-web/dist), served at /r/. */
+  webRoot?: string;
+  /** The model bundle, served at /bundle/ and read for the caption grammar (default: packages/models/default if present). */
+  bundleDir?: string;
+  /** The dashboard's build (default: this package's dist-web/). */
+  dashboardRoot?: string;
+  logger?: Logger;
+  heartbeatIntervalMs?: number;
+  nodeTimeoutMs?: number;
+  coordinatorId?: string;
+  /** Default: a random 6-character code. */
+  joinCode?: string;
+  /** Refuse browser receivers whose handshake lacks `auth: { join: code }` (default false). */
+  requireJoinCode?: boolean;
+  /** Base URL phones use (default http://<lan-ip or host>:<port>). */
+  publicUrl?: string;
+}
+
+export const DEFAULT_COORDINATOR = Object.freeze({
+  host: '127.0.0.1',
+  port: 0,
+  runsDir: 'runs',
+  dashboardRoot: path.resolve(__dirname, '..', 'dist-web'),
+});
+
+export interface StartTrialOptions extends RunTrialOptions {}
+
+export interface CoordinatorHandle {
+  /** http://host:port of the dashboard and API. */
+  readonly url: string;
+  readonly natsUrl: string;
+  readonly coordinatorId: string;
+  readonly joinCode: string;
+  readonly joinUrl: string;
+  readonly registry: NodeRegistry;
+  readonly metrics: CoordinatorMetrics;
+  /** Validates the config, runs the trial to its end and returns its summary. */
+  runTrial(config: TrialConfigInput | TrialConfig, options?: StartTrialOptions): Promise<TrialSummary>;
+  /** Like runTrial, but returns the trial id at once (config errors still throw synchronously). */
+  startTrial(config: unknown, options?: StartTrialOptions): { trialId: string; done: Promise<TrialSummary> };
+  trials(): TrialInfo[];
+  /** Aborts the running trial (its summary says 'aborted'). */
+  abortTrial(reason?: string): void;
+  close(): Promise<void>;
+}
+
+/** Throttle for dashboard node-list pushes (beats from many nodes would flood the page). */
+const DASHBOARD_PUSH_MS = 250;
+
+class Coordinator implements CoordinatorInbox {
+  readonly metrics = createMetrics();
+  readonly registry: NodeRegistry;
+  readonly trials = new Map<string, TrialRun>();
+  active: { run: TrialRun; done: Promise<TrialSummary> } | null = null;
+  hub: SocketHub | null = null;
+  join: JoinInfo = { code: '', url: '' };
+  private pushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly coordinatorId: string,
+    readonly nc: NatsConnection,
+    readonly log: Logger,
+    readonly opts: {
+      runsDir: string;
+      bundleDir: string | undefined;
+      heartbeatIntervalMs?: number;
+      nodeTimeoutMs?: number;
+    },
+  ) {
+    this.registry = new NodeRegistry({
+      ...(opts.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: opts.heartbeatIntervalMs }),
+      ...(opts.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: opts.nodeTimeoutMs }),
+    });
+    this.registry.on('online', (n, { reconnect }) => {
+      this.log.info(
+        { nodeId: n.nodeId, role: n.role, transport: n.transport.kind, reconnect },
+        'node online',
+      );
+      this.active?.run.onNodeOnline(n);
+    });
+    this.registry.on('offline', (n, reason) => {
+      this.log.warn({ nodeId: n.nodeId, role: n.role, reason }, 'node offline');
+      this.active?.run.onNodeOffline(n, reason);
+    });
+    this.registry.on('update', () => this.schedulePush());
+  }
+
+  // ---- inbox -------------------------------------------------------------------------
+
+  hello(msg: HelloMessage, transport: NodeTransport): WelcomeMessage {
+    this.registry.hello(msg, transport);
+    return makeMessage('welcome', {
+      nodeId: msg.nodeId,
+      coordinatorId: this.coordinatorId,
+      heartbeatIntervalMs: this.registry.heartbeatIntervalMs,
+      nodeTimeoutMs: this.registry.nodeTimeoutMs,
+      serverTime: Date.now(),
+    }) as WelcomeMessage;
+  }
+
+  heartbeat(msg: HeartbeatMessage, via: Via): void {
+    if (!this.registry.heartbeat(msg)) {
+      this.metrics.unknownHeartbeats += 1;
+      this.log.debug({ nodeId: msg.nodeId, via }, 'heartbeat from a node that said no hello');
+    }
+  }
+
+  bye(msg: ByeMessage): void {
+    this.registry.bye(msg);
+  }
+
+  record(msg: RecordMessage, via: Via): void {
+    if (this.active?.run.onRecord(msg)) {
+      this.metrics.records.accepted += 1;
+      return;
+    }
+    this.metrics.records.unknown += 1;
+    this.log.info(
+      { nodeId: msg.receiverId, requestId: msg.requestId, trialId: msg.trialId, via },
+      'record for no request in flight (late, duplicate or another trial): not written',
+    );
+  }
+
+  preview(msg: PreviewMessage, via: Via): void {
+    this.metrics.previews.received += 1;
+    this.hub?.toDashboards('preview', encode(msg));
+    const runDir = this.trials.get(msg.trialId)?.info.runDir;
+    if (!runDir) return;
+    const file = path.join(runDir, 'images', `${msg.requestId}.png`);
+    try {
+      const png = encodePng(msg.image.width, msg.image.height, msg.image.data);
+      fs.promises.writeFile(file, png).then(
+        () => (this.metrics.previews.saved += 1),
+        (err: unknown) => this.log.warn({ nodeId: msg.receiverId, file, err, via }, 'could not save preview'),
+      );
+    } catch (err) {
+      this.log.warn({ nodeId: msg.receiverId, err, via }, 'bad preview image');
+    }
+  }
+
+  error(msg: ErrorMessage, via: Via, nodeId: string): void {
+    const used = this.active?.run.onError(msg, nodeId) ?? false;
+    this.log.warn(
+      { nodeId, via, code: msg.code, requestId: msg.requestId, reason: msg.reason, used },
+      'error from node',
+    );
+  }
+
+  payload(receiverId: string, msg: LatentMessage | ImageMessage, bytes: Uint8Array): void {
+    this.active?.run.onPayload(msg.requestId);
+    const node = this.registry.get(receiverId);
+    if (node?.transport.kind === 'socket' && this.hub) {
+      this.hub.sendToNode(receiverId, msg.type, bytes);
+      this.metrics.relayed[msg.type] += 1;
+    }
+  }
+
+  drop(r: DropReport): void {
+    const code = r.err instanceof ProtocolError ? r.err.code : 'BAD_MESSAGE';
+    countDrop(this.metrics, code, r.nodeId);
+    const reason = r.err instanceof Error ? r.err.message : String(r.err);
+    this.log.warn(
+      { nodeId: r.nodeId, via: r.via, where: r.where, code, reason },
+      'dropped message from node',
+    );
+    this.schedulePush();
+  }
+
+  // ---- links the trials use ------------------------------------------------------------
+
+  links(): TrialLinks {
+    return {
+      requestEdge: async (subject, bytes, timeoutMs) =>
+        (await this.nc.request(subject, bytes, { timeout: timeoutMs })).data,
+      toReceiver: (node: NodeEntry, event, bytes) => {
+        if (node.transport.kind === 'socket') {
+          this.hub?.sendToNode(node.nodeId, event, bytes);
+          return;
+        }
+        const subject =
+          event === 'request' ? receiverRequestSubject(node.nodeId) : nodeControlSubject(node.nodeId);
+        this.nc.publish(subject, bytes);
+      },
+      trialEvent: (trialId, event, bytes) => {
+        this.nc.publish(trialEventsSubject(trialId), bytes);
+        this.hub?.toDashboards(event, bytes);
+        if (event !== 'trial.progress') this.hub?.toDashboards('trials', this.trialInfos());
+      },
+      recordWritten: (_record, bytes) => this.hub?.toDashboards('record', bytes),
+    };
+  }
+
+  startTrial(
+    input: unknown,
+    options: StartTrialOptions = {},
+  ): { trialId: string; done: Promise<TrialSummary> } {
+    const cfg = parseTrialConfig(input);
+    if (this.active) {
+      throw new TrialStartError(`trial ${this.active.run.trialId} is running; one trial runs at a time`);
+    }
+    const trialId = cfg.id ?? makeTrialId(cfg.name);
+    if (this.trials.has(trialId)) throw new TrialStartError(`trial id ${trialId} was used already`);
+    const run = new TrialRun(
+      {
+        coordinatorId: this.coordinatorId,
+        registry: this.registry,
+        links: this.links(),
+        logger: this.log.child({ trialId }),
+        runsDir: this.opts.runsDir,
+        bundleDir: this.opts.bundleDir,
+        errorSubject: ERROR_SUBJECT,
+        now: Date.now,
+      },
+      cfg,
+      trialId,
+    );
+    this.trials.set(trialId, run);
+    this.log.info({ trialId, name: cfg.name, policy: cfg.policy.kind }, 'trial starting');
+    const done = run.run(options).finally(() => {
+      if (this.active?.run === run) this.active = null;
+      this.hub?.toDashboards('trials', this.trialInfos());
+    });
+    this.active = { run, done };
+    this.hub?.toDashboards('trials', this.trialInfos());
+    return { trialId, done };
+  }
+
+  trialInfos(): TrialInfo[] {
+    return [...this.trials.values()].map((t) => t.info).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  snapshot(): DashboardSnapshot {
+    return {
+      coordinatorId: this.coordinatorId,
+      join: this.join,
+      nodes: this.registry.summaries(),
+      trials: this.trialInfos(),
+      metrics: this.metrics,
+    };
+  }
+
+  private schedulePush(): void {
+    if (this.pushTimer || !this.hub) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null;
+      this.hub?.toDashboards('nodes', this.registry.summaries());
+      this.hub?.toDashboards('metrics', this.metrics);
+    }, DASHBOARD_PUSH_MS);
+    this.pushTimer.unref();
+  }
+
+  stopPushes(): void {
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    this.pushTimer = null;
+  }
+}
+
+function checkOptions(o: CoordinatorOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TypeError('startCoordinator: options must be an object');
+  if (typeof o.natsUrl !== 'string' || o.natsUrl.length === 0) {
+    throw new TypeError('startCoordinator: natsUrl must be a NATS URL such as nats://127.0.0.1:4222');
+  }
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) {
+    throw new TypeError(`startCoordinator: port must be an integer in [0, 65535], got ${o.port}`);
+  }
+  if (o.joinCode !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(o.joinCode)) {
+    throw new TypeError('startCoordinator: joinCode must be 1-32 of A-Z a-z 0-9 _ -');
+  }
+}
+
+export async function startCoordinator(options: CoordinatorOptions): Promise<CoordinatorHandle> {
+  checkOptions(options);
+  const host = options.host ?? DEFAULT_COORDINATOR.host;
+  const coordinatorId = options.coordinatorId ?? `coord-${randomBytes(3).toString('hex')}`;
+  const log = (options.logger ?? pino({ name: 'semaigc' })).child({ ns: 'coordinator', coordinatorId });
+  const bundleDir = options.bundleDir ?? (fs.existsSync(DEFAULT_BUNDLE_DIR) ? DEFAULT_BUNDLE_DIR : undefined);
+
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: options.natsUrl, name: `semaigc-${coordinatorId}` });
+  } catch (err) {
+    throw new StartupError(`cannot connect to NATS at ${options.natsUrl}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const core = new Coordinator(coordinatorId, nc, log, {
+    runsDir: options.runsDir ?? DEFAULT_COORDINATOR.runsDir,
+    bundleDir,
+    ...(options.heartbeatIntervalMs === undefined
+      ? {}
+      : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
+  });
+  const joinCode = options.joinCode ?? makeJoinCode();
+
+  const app = await createHttpServer({
+    dashboardRoot: options.dashboardRoot ?? DEFAULT_COORDINATOR.dashboardRoot,
+    webRoot: options.webRoot,
+    bundleDir,
+    api: {
+      nodes: () => core.registry.summaries(),
+      trials: () => core.trialInfos(),
+      trial: (id) => core.trials.get(id)?.info,
+      startTrial: (cfg) => core.startTrial(cfg),
+      join: () => core.join,
+      metrics: () => core.metrics,
+    },
+  });
+  const bridge = new NatsBridge(nc, core, () => (core.metrics.received.nats += 1));
+  let port: number;
+  try {
+    await app.listen({ host, port: options.port ?? DEFAULT_COORDINATOR.port });
+    const addr = app.server.address();
+    port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
+    core.hub = new SocketHub(app.server, {
+      registry: core.registry,
+      inbox: core,
+      metrics: core.metrics,
+      snapshot: () => core.snapshot(),
+      joinCode: options.requireJoinCode ? joinCode : null,
+    });
+    bridge.start();
+    await bridge.ready();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await nc.close().catch(() => undefined);
+    throw new StartupError(`coordinator could not start: ${(err as Error).message}`, { cause: err });
+  }
+  core.registry.start();
+
+  const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : reachableHost(host);
+  const url = `http://${localHost}:${port}`;
+  const publicBase = options.publicUrl ?? `http://${reachableHost(host)}:${port}`;
+  core.join = { code: joinCode, url: joinUrl(publicBase, joinCode) };
+  log.info({ url, natsUrl: options.natsUrl, join: core.join.url }, 'coordinator up');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    natsUrl: options.natsUrl,
+    coordinatorId,
+    joinCode,
+    joinUrl: core.join.url,
+    registry: core.registry,
+    metrics: core.metrics,
+    runTrial: (config, opts) => core.startTrial(config, opts).done,
+    startTrial: (config, opts) => core.startTrial(config, opts),
+    trials: () => core.trialInfos(),
+    abortTrial: (reason = 'aborted') => core.active?.run.abort(reason),
+    close(): Promise<void> {
+      closing ??= (async () => {
+        const active = core.active;
+        if (active) {
+          active.run.abort('coordinator closing');
+          await active.done.catch(() => undefined);
+        }
+        core.registry.stop();
+        core.stopPushes();
+        bridge.stop();
+        await core.hub?.close();
+        await app.close();
+        await nc.drain().catch(() => nc.close());
+        log.info('coordinator closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The coordinator's HTTP server (fastify): the dashboard, a JSON API, the receiver web app
+ * and the model bundle. socket.io shares its HTTP server (transport/socket-hub.ts).
+ *
+ * | route | what |
+ * | --- | --- |
+ * | GET /dashboard/ | the dashboard page (Vite build in dist-web/) |
+ * | GET /api/nodes | NodeSummary[] |
+ * | GET /api/trials, /api/trials/:id | TrialInfo[] / TrialInfo |
+ * | GET /api/trials/:id/summary | TrialSummary (200), 202 while it runs, 404 unknown |
+ * | POST /api/trials[?wait=1] | start a trial from a JSON or YAML config body: 202 { trialId } (200 + summary with wait) |
+ * | GET /api/join, /api/join/qr.svg | join code and URL; its QR code |
+ * | GET /api/metrics | CoordinatorMetrics |
+ * | GET /r/* | the receiver web app (webRoot), COOP/COEP |
+ * | GET /bundle/* | the model bundle (bundleDir), COOP/COEP |
+ *
+ * /r/ and /bundle/ carry Cross-Origin-Opener-Policy: same-origin and
+ * Cross-Origin-Embedder-Policy: require-corp, which make the page cross-origin isolated so
+ * SharedArrayBuffer (onnxruntime-web's wasm threads) works.
+ */
+import * as fs from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { JoinInfo, NodeSummary, TrialInfo } from '../api-types';
+import { parseTrialText } from '../config/trial-file';
+import { TrialConfigError, TrialStartError } from '../errors';
+import type { CoordinatorMetrics } from '../metrics';
+import type { TrialSummary } from '../recorder/summary';
+import { notBuiltPage } from './pages';
+import { qrSvg } from './join';
+
+export interface HttpApi {
+  nodes(): NodeSummary[];
+  trials(): TrialInfo[];
+  trial(id: string): TrialInfo | undefined;
+  /** Validates and starts a trial; throws TrialConfigError / TrialStartError. */
+  startTrial(config: unknown): { trialId: string; done: Promise<TrialSummary> };
+  join(): JoinInfo;
+  metrics(): CoordinatorMetrics;
+}
+
+export interface HttpServerOptions {
+  api: HttpApi;
+  /** The built dashboard (index.html + assets). */
+  dashboardRoot: string;
+  webRoot?: string | undefined;
+  bundleDir?: string | undefined;
+}
+
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+function isDir(p: string | undefined): p is string {
+  return !!p && fs.existsSync(p) && fs.statSync(p).isDirectory();
+}
+
+function htmlPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
+}
+
+export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  const { api } = opts;
+
+  app.addHook('onRequest', (req, reply, done) => {
+    const url = req.url;
+    if (url === '/r' || url.startsWith('/r/') || url.startsWith('/r?') || url.startsWith('/bundle/')) {
+      reply.headers(ISOLATION_HEADERS);
+    }
+    done();
+  });
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  // ---- pages -------------------------------------------------------------------------
+  app.get('/', (_req, reply) => reply.redirect('/dashboard/'));
+  app.get('/dashboard', (_req, reply) => reply.redirect('/dashboard/'));
+  if (isDir(opts.dashboardRoot) && fs.existsSync(`${opts.dashboardRoot}/index.html`)) {
+    await app.register(fastifyStatic, {
+      root: opts.dashboardRoot,
+      prefix: '/dashboard/',
+      decorateReply: false,
+    });
+  } else {
+    app.get('/dashboard/*', (_req, reply) =>
+      htmlPage(
+        reply,
+        503,
+        notBuiltPage(
+          'SemAIGC dashboard not built',
+          `The dashboard page is not in ${opts.dashboardRoot}.`,
+          'npm run build:web -w @semaigc/coordinator',
+        ),
+      ),
+    );
+  }
+
+  app.get('/r', (req, reply) => reply.redirect(`/r/${req.url.slice(2)}`));
+  if (isDir(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/r/', decorateReply: false });
+  } else {
+    const where = opts.webRoot ?? '(no webRoot given)';
+    app.get('/r/*', (_req, reply) =>
+      htmlPage(
+        reply,
+        404,
+        notBuiltPage(
+          'SemAIGC receiver page not built',
+          `The receiver web app is not in ${where}.`,
+          'npm run build -w @semaigc/receiver-web',
+        ),
+      ),
+    );
+  }
+
+  if (isDir(opts.bundleDir)) {
+    await app.register(fastifyStatic, { root: opts.bundleDir, prefix: '/bundle/', decorateReply: false });
+  } else {
+    app.get('/bundle/*', (_req, reply) =>
+      reply.code(404).send({ error: `no model bundle served (bundleDir ${opts.bundleDir ?? 'not given'})` }),
+    );
+  }
+
+  // ---- API ---------------------------------------------------------------------------
+  app.get('/healthz', () => ({ ok: true }));
+  app.get('/api/nodes', () => api.nodes());
+  app.get('/api/trials', () => api.trials());
+  app.get<{ Params: { id: string } }>('/api/trials/:id', (req, reply) => {
+    const t = api.trial(req.params.id);
+    return t ?? reply.code(404).send({ error: `unknown trial ${req.params.id}` });
+  });
+  app.get<{ Params: { id: string } }>('/api/trials/:id/summary', (req, reply) => {
+    const t = api.trial(req.params.id);
+    if (!t) return reply.code(404).send({ error: `unknown trial ${req.params.id}` });
+    if (t.summary) return t.summary;
+    if (t.state === 'failed') return reply.code(409).send({ state: t.state, error: t.error });
+    return reply.code(202).send({ state: t.state, progress: t.progress });
+  });
+  app.post<{ Querystring: { wait?: string } }>('/api/trials', async (req, reply) => {
+    let started: { trialId: string; done: Promise<TrialSummary> };
+    try {
+      const body: unknown =
+        typeof req.body === 'string' ? parseTrialText(req.body, 'request body') : req.body;
+      started = api.startTrial(body);
+    } catch (err) {
+      if (err instanceof TrialConfigError)
+        return reply.code(400).send({ error: err.message, path: err.path });
+      if (err instanceof TrialStartError) return reply.code(409).send({ error: err.message });
+      throw err;
+    }
+    const wait = req.query.wait === '1' || req.query.wait === 'true';
+    if (!wait) {
+      started.done.catch(() => undefined); // reported through GET /api/trials/:id
+      return reply
+        .code(202)
+        .send({ trialId: started.trialId, summary: `/api/trials/${started.trialId}/summary` });
+    }
+    try {
+      return await started.done;
+    } catch (err) {
+      return reply.code(409).send({ trialId: started.trialId, error: (err as Error).message });
+    }
+  });
+  app.get('/api/join', () => api.join());
+  app.get('/api/join/qr.svg', async (_req, reply) =>
+    reply
+      .type('image/svg+xml')
+      .header('cache-control', 'no-store')
+      .send(await qrSvg(api.join().url)),
+  );
+  app.get('/api/metrics', () => api.metrics());
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * @semaigc/coordinator — the live testbed's coordinator: node registry, trials, split
+ * policies (plug-in), edge selection (plug-in), recorder, HTTP + socket.io relay and the
+ * dashboard. See README.md.
+ */
+export * from './errors';
+export * from './api-types';
+export { createMetrics, type CoordinatorMetrics } from './metrics';
+export {
+  startCoordinator,
+  DEFAULT_COORDINATOR,
+  type CoordinatorOptions,
+  type CoordinatorHandle,
+  type StartTrialOptions,
+} from './coordinator';
+export {
+  parseTrialConfig,
+  requestChannel,
+  DEFAULT_TRIAL,
+  ARRIVALS,
+  type TrialConfig,
+  type TrialConfigInput,
+} from './config/trial-config';
+export { loadTrialConfig, parseTrialText, trialConfigToYaml } from './config/trial-file';
+export { resolvePrompts, readGrammar, DEFAULT_GUIDANCE_SCALE } from './config/prompts';
+export * from './policies/policy';
+export * from './policies/builtin';
+export {
+  registerPolicy,
+  unregisterPolicy,
+  policyNames,
+  createPolicy,
+  type PolicyConfig,
+  type PolicyFactory,
+  type RegisterPolicyOptions,
+} from './policies/registry';
+export * from './edges/selector';
+export {
+  NodeRegistry,
+  type NodeEntry,
+  type NodeTransport,
+  type NodeRegistryOptions,
+} from './registry/node-registry';
+export * from './recorder/summary';
+export { renderSummaryTable } from './recorder/summary-table';
+export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader } from './recorder/csv';
+export { Recorder, runFiles, type RunFiles } from './recorder/recorder';
+export { encodePng } from './recorder/png';
+export { makeTrialId, requestIdFor, regenerationSeed, REGENERATION_SEED_STRIDE } from './trial/ids';
+export { arrivalOffsetsMs } from './trial/arrivals';
+export type { RunTrialOptions } from './trial/trial-run';
+export { makeJoinCode, joinUrl, lanAddress, qrSvg, qrDataUrl } from './http/join';
+export { ISOLATION_HEADERS } from './http/server';

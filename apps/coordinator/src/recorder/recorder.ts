@@ -1,0 +1,96 @@
+/**
+ * Writes one trial's run folder:
+ *
+ *   runs/<trial-id>/config.yaml      the validated config, defaults filled
+ *                   records.jsonl    one protocol record per line (read back with parseRecord)
+ *                   records.csv      the same, flattened (RECORD_CSV_COLUMNS)
+ *                   summary.json     TrialSummary
+ *                   images/<requestId>.png   the receivers' previews
+ *
+ * Writes are appended in order through one promise chain, so lines never interleave and
+ * `close()` waits for all of them.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { RecordMessage } from '@semaigc/protocol';
+import { csvHeader, recordToCsvLine } from './csv';
+import { encodePng } from './png';
+import type { TrialSummary } from './summary';
+
+export interface RunFiles {
+  dir: string;
+  records: string;
+  csv: string;
+  summary: string;
+  config: string;
+  images: string;
+}
+
+export function runFiles(runsDir: string, trialId: string): RunFiles {
+  const dir = path.resolve(runsDir, trialId);
+  return {
+    dir,
+    records: path.join(dir, 'records.jsonl'),
+    csv: path.join(dir, 'records.csv'),
+    summary: path.join(dir, 'summary.json'),
+    config: path.join(dir, 'config.yaml'),
+    images: path.join(dir, 'images'),
+  };
+}
+
+export class Recorder {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly kept: RecordMessage[] = [];
+  private failure: unknown = null;
+
+  private constructor(readonly files: RunFiles) {}
+
+  static async open(runsDir: string, trialId: string, configYaml: string): Promise<Recorder> {
+    const files = runFiles(runsDir, trialId);
+    await fs.mkdir(files.images, { recursive: true });
+    await fs.writeFile(files.config, configYaml);
+    await fs.writeFile(files.records, '');
+    await fs.writeFile(files.csv, csvHeader());
+    return new Recorder(files);
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(task);
+    // Keep the chain alive after a failed write; the error is reported by close().
+    this.chain = next.catch((err: unknown) => {
+      this.failure ??= err;
+    });
+    return next;
+  }
+
+  /** Appends the record to records.jsonl and records.csv. */
+  write(record: RecordMessage): Promise<void> {
+    this.kept.push(record);
+    const line = JSON.stringify(record) + '\n';
+    const csv = recordToCsvLine(record);
+    return this.enqueue(async () => {
+      await fs.appendFile(this.files.records, line);
+      await fs.appendFile(this.files.csv, csv);
+    });
+  }
+
+  saveImage(requestId: string, width: number, height: number, rgba: Uint8Array): Promise<void> {
+    const png = encodePng(width, height, rgba);
+    return this.enqueue(() => fs.writeFile(path.join(this.files.images, `${requestId}.png`), png));
+  }
+
+  writeSummary(summary: TrialSummary): Promise<void> {
+    return this.enqueue(() => fs.writeFile(this.files.summary, JSON.stringify(summary, null, 2) + '\n'));
+  }
+
+  /** The records written so far, in order. */
+  records(): readonly RecordMessage[] {
+    return this.kept;
+  }
+
+  /** Waits for every write; throws the first write error, if any. */
+  async close(): Promise<void> {
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The node registry: who is connected, with which capabilities, and whether they are alive.
+ * A node says `hello` (capabilities, measured per-step time, compute share, device profile),
+ * then beats every `heartbeatIntervalMs`; a node silent for `nodeTimeoutMs` (three missed
+ * beats by default) goes offline, and so does one that says `bye`. A node that says hello
+ * again with the same id is the same node: it keeps its identity, its first-seen time and
+ * its trial assignment (a phone that reloads the page or changes network).
+ */
+import { EventEmitter } from 'node:events';
+import {
+  type ByeMessage,
+  type Capabilities,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_NODE_TIMEOUT_MS,
+  type HeartbeatMessage,
+  type HelloMessage,
+  type NodeRole,
+} from '@semaigc/protocol';
+import type { NodeSummary } from '../api-types';
+
+/** How the coordinator reaches the node: NATS subjects, or a socket.io connection (browser). */
+export type NodeTransport = { kind: 'nats' } | { kind: 'socket'; socketId: string | null };
+
+export interface NodeEntry {
+  nodeId: string;
+  role: NodeRole;
+  name: string;
+  capabilities: Capabilities;
+  transport: NodeTransport;
+  status: 'online' | 'offline';
+  offlineReason: string | null;
+  /** Coordinator clock (ms). */
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Hellos received; > 1 means it reconnected. */
+  hellos: number;
+  beats: number;
+  lastSeq: number | null;
+  /** Beats the sequence numbers say were lost. */
+  missedBeats: number;
+  /** What the node last reported. */
+  reportedInFlight: number;
+  reportedQueued: number;
+  /** Requests the coordinator sent it that are not finished (its own count, no heartbeat lag). */
+  assigned: number;
+  /** The trial a receiver is assigned to (kept across reconnects). */
+  trialId: string | null;
+}
+
+export interface NodeRegistryEvents {
+  /** First hello, or a hello after being offline / from a new connection. */
+  online: [entry: NodeEntry, info: { reconnect: boolean }];
+  offline: [entry: NodeEntry, reason: string];
+  /** Any change shown on the dashboard (beats update load and step time). */
+  update: [entry: NodeEntry];
+}
+
+export interface NodeRegistryOptions {
+  heartbeatIntervalMs?: number;
+  nodeTimeoutMs?: number;
+  now?: () => number;
+}
+
+export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
+  readonly heartbeatIntervalMs: number;
+  readonly nodeTimeoutMs: number;
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor({
+    heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS,
+    nodeTimeoutMs = DEFAULT_NODE_TIMEOUT_MS,
+    now = Date.now,
+  }: NodeRegistryOptions = {}) {
+    super();
+    if (!Number.isInteger(heartbeatIntervalMs) || heartbeatIntervalMs < 100) {
+      throw new TypeError(`heartbeatIntervalMs must be an integer >= 100, got ${heartbeatIntervalMs}`);
+    }
+    if (!Number.isInteger(nodeTimeoutMs) || nodeTimeoutMs <= heartbeatIntervalMs) {
+      throw new TypeError(
+        `nodeTimeoutMs must be an integer > heartbeatIntervalMs (${heartbeatIntervalMs}), got ${nodeTimeoutMs}`,
+      );
+    }
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
+    this.nodeTimeoutMs = nodeTimeoutMs;
+    this.now = now;
+  }
+
+  /** Starts the liveness sweep (every half beat interval). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.sweep(), Math.max(50, this.heartbeatIntervalMs / 2));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  hello(msg: HelloMessage, transport: NodeTransport): { entry: NodeEntry; reconnect: boolean } {
+    const now = this.now();
+    const known = this.nodes.get(msg.nodeId);
+    const entry: NodeEntry = {
+      nodeId: msg.nodeId,
+      role: msg.role,
+      name: msg.name,
+      capabilities: msg.capabilities,
+      transport,
+      status: 'online',
+      offlineReason: null,
+      firstSeenAt: known?.firstSeenAt ?? now,
+      lastSeenAt: now,
+      hellos: (known?.hellos ?? 0) + 1,
+      beats: known?.beats ?? 0,
+      lastSeq: null,
+      missedBeats: known?.missedBeats ?? 0,
+      reportedInFlight: 0,
+      reportedQueued: 0,
+      assigned: known?.assigned ?? 0,
+      trialId: known?.trialId ?? null,
+    };
+    this.nodes.set(msg.nodeId, entry);
+    const reconnect = known !== undefined;
+    this.emit('online', entry, { reconnect });
+    this.emit('update', entry);
+    return { entry, reconnect };
+  }
+
+  /** Null when the node is unknown (it must say hello first). An offline node that beats is back. */
+  heartbeat(msg: HeartbeatMessage): NodeEntry | null {
+    const entry = this.nodes.get(msg.nodeId);
+    if (!entry) return null;
+    entry.lastSeenAt = this.now();
+    entry.beats += 1;
+    if (entry.lastSeq !== null && msg.seq > entry.lastSeq + 1)
+      entry.missedBeats += msg.seq - entry.lastSeq - 1;
+    entry.lastSeq = msg.seq;
+    entry.reportedInFlight = msg.inFlight;
+    entry.reportedQueued = msg.queued;
+    if (msg.stepMs !== null) entry.capabilities = { ...entry.capabilities, stepMs: msg.stepMs };
+    if (entry.status === 'offline') {
+      entry.status = 'online';
+      entry.offlineReason = null;
+      this.emit('online', entry, { reconnect: true });
+    }
+    this.emit('update', entry);
+    return entry;
+  }
+
+  bye(msg: ByeMessage): NodeEntry | null {
+    const entry = this.nodes.get(msg.nodeId);
+    if (!entry) return null;
+    this.markOffline(msg.nodeId, `bye: ${msg.reason}`);
+    return entry;
+  }
+
+  markOffline(nodeId: string, reason: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (!entry || entry.status === 'offline') return;
+    entry.status = 'offline';
+    entry.offlineReason = reason;
+    this.emit('offline', entry, reason);
+    this.emit('update', entry);
+  }
+
+  /** Marks nodes silent for longer than nodeTimeoutMs offline; returns their ids. */
+  sweep(now = this.now()): string[] {
+    const lost: string[] = [];
+    for (const entry of this.nodes.values()) {
+      if (entry.status === 'online' && now - entry.lastSeenAt > this.nodeTimeoutMs) {
+        lost.push(entry.nodeId);
+        this.markOffline(entry.nodeId, `no heartbeat for ${now - entry.lastSeenAt} ms`);
+      }
+    }
+    return lost;
+  }
+
+  get(nodeId: string): NodeEntry | undefined {
+    return this.nodes.get(nodeId);
+  }
+
+  list(filter: { role?: NodeRole; online?: boolean } = {}): NodeEntry[] {
+    return [...this.nodes.values()]
+      .filter(
+        (n) =>
+          (filter.role === undefined || n.role === filter.role) && (!filter.online || n.status === 'online'),
+      )
+      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  }
+
+  /** The node that owns a socket.io connection, if any. */
+  bySocket(socketId: string): NodeEntry | undefined {
+    for (const n of this.nodes.values()) {
+      if (n.transport.kind === 'socket' && n.transport.socketId === socketId) return n;
+    }
+    return undefined;
+  }
+
+  summaries(): NodeSummary[] {
+    return this.list().map(summarize);
+  }
+}
+
+export function summarize(n: NodeEntry): NodeSummary {
+  return { ...n, capabilities: { ...n.capabilities }, transport: n.transport.kind };
+}

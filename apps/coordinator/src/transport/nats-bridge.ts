@@ -1,0 +1,147 @@
+/**
+ * The coordinator's NATS side: subscribes to the node lifecycle subjects, records,
+ * previews, errors and every receiver's latent subject (to relay payloads to browsers and
+ * to know a request's payload left the edge), decodes each message and hands it to the
+ * inbox. A message that fails to decode, has another protocol version or the wrong type
+ * for its subject is dropped and reported with the sender's id; a hello with a reply
+ * inbox is answered with the wire error, so the node learns why it was refused.
+ */
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  BYE_SUBJECT,
+  decode,
+  ERROR_SUBJECT,
+  encode,
+  HEARTBEAT_SUBJECT,
+  HELLO_SUBJECT,
+  idFromSubject,
+  type Message,
+  type MessageType,
+  PREVIEW_SUBJECT,
+  ProtocolError,
+  RECEIVER_LATENT_WILDCARD,
+  RECORD_SUBJECT,
+  toErrorMessage,
+  ValidationError,
+} from '@semaigc/protocol';
+import type { CoordinatorInbox } from './inbox';
+import { peekSenderId } from './peek';
+
+type Handler = (msg: Message, raw: Msg) => void;
+
+function expectType(msg: Message, types: readonly MessageType[], where: string): void {
+  if (!types.includes(msg.type)) {
+    throw new ValidationError(
+      'type',
+      `'${msg.type}' does not belong on ${where} (expected ${types.join(' or ')})`,
+      {
+        code: 'UNKNOWN_TYPE',
+      },
+    );
+  }
+}
+
+export class NatsBridge {
+  private readonly subs: Subscription[] = [];
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly inbox: CoordinatorInbox,
+    private readonly onReceived: () => void = () => undefined,
+  ) {}
+
+  start(): void {
+    this.on(HELLO_SUBJECT, ['hello'], (msg, raw) => {
+      if (msg.type !== 'hello') return;
+      const welcome = this.inbox.hello(msg, { kind: 'nats' });
+      if (raw.reply) raw.respond(encode(welcome));
+    });
+    this.on(HEARTBEAT_SUBJECT, ['heartbeat'], (msg) => {
+      if (msg.type === 'heartbeat') this.inbox.heartbeat(msg, 'nats');
+    });
+    this.on(BYE_SUBJECT, ['bye'], (msg) => {
+      if (msg.type === 'bye') this.inbox.bye(msg);
+    });
+    this.on(RECORD_SUBJECT, ['record'], (msg) => {
+      if (msg.type === 'record') this.inbox.record(msg, 'nats');
+    });
+    // `image` is accepted too: the contract's first draft sent previews as image messages.
+    this.on(PREVIEW_SUBJECT, ['preview', 'image'], (msg) => {
+      if (msg.type === 'preview') this.inbox.preview(msg, 'nats');
+      else if (msg.type === 'image') {
+        const r = msg.request;
+        this.inbox.preview(
+          {
+            v: msg.v,
+            type: 'preview',
+            trialId: r.trialId,
+            requestId: msg.requestId,
+            receiverId: r.receiverId,
+            edgeId: msg.edgeId,
+            prompt: r.prompt,
+            totalSteps: r.totalSteps,
+            edgeSteps: r.edgeSteps,
+            snrDbSet: msg.channel.snrDbSet,
+            image: msg.image,
+            createdAt: msg.timings.sentAt,
+          },
+          'nats',
+        );
+      }
+    });
+    this.on(ERROR_SUBJECT, ['error'], (msg, raw) => {
+      if (msg.type === 'error')
+        this.inbox.error(msg, 'nats', msg.nodeId ?? peekSenderId(raw.data) ?? 'unknown');
+    });
+    this.on(RECEIVER_LATENT_WILDCARD, ['latent', 'image'], (msg, raw) => {
+      const receiverId = idFromSubject(raw.subject, 'receiver');
+      if (receiverId && (msg.type === 'latent' || msg.type === 'image'))
+        this.inbox.payload(receiverId, msg, raw.data);
+    });
+  }
+
+  private on(subject: string, types: readonly MessageType[], handle: Handler): void {
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, raw) => {
+        if (err) return; // subscription closed or permission error: nothing to decode
+        this.onReceived();
+        let msg: Message;
+        try {
+          // Payloads are relayed as received; decoding a view (no copy) is enough to check them.
+          msg = decode(raw.data, { copy: subject !== RECEIVER_LATENT_WILDCARD });
+          expectType(msg, types, subject);
+        } catch (e) {
+          const nodeId = idFromSubject(raw.subject, 'receiver') ?? peekSenderId(raw.data) ?? 'unknown';
+          this.inbox.drop({ via: 'nats', where: raw.subject, nodeId, err: e });
+          if (raw.reply && subject === HELLO_SUBJECT) {
+            raw.respond(encode(toErrorMessage(e, nodeId === 'unknown' ? {} : { nodeId })));
+          }
+          return;
+        }
+        try {
+          handle(msg, raw);
+        } catch (e) {
+          // A handler bug must not kill the subscription; report it like a drop.
+          this.inbox.drop({
+            via: 'nats',
+            where: raw.subject,
+            nodeId: peekSenderId(raw.data) ?? 'unknown',
+            err: e,
+          });
+          if (raw.reply && !(e instanceof ProtocolError)) raw.respond(encode(toErrorMessage(e)));
+        }
+      },
+    });
+    this.subs.push(sub);
+  }
+
+  /** Resolves once the server has every subscription (so a node's first message is not missed). */
+  async ready(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs.length = 0;
+  }
+}

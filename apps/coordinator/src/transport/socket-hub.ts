@@ -1,0 +1,190 @@
+/**
+ * The coordinator's socket.io side, for browser receivers and dashboard pages. A browser
+ * receiver speaks the same protocol as a NATS node, one encoded message per event
+ * (`hello` with an ack → `welcome`, `heartbeat`, `bye`, `record`, `preview`, `fault`); the
+ * coordinator relays the latents/images edges publish for it, unchanged. Dashboards emit
+ * `dashboard` and join the 'dashboard' room. A socket that drops keeps its node: the node
+ * goes offline only by heartbeat timeout, and payloads for it wait (up to
+ * MAX_QUEUED_PER_NODE) until it says hello again on a new socket.
+ */
+import type { Server as HttpServer } from 'node:http';
+import {
+  type ClientToServerEvents,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  decodeAs,
+  encode,
+  type InterServerEvents,
+  type Message,
+  type MessageType,
+  type ServerToClientEvents,
+  type SocketData,
+  toErrorMessage,
+} from '@semaigc/protocol';
+import { Server, type Socket } from 'socket.io';
+import {
+  DASHBOARD_ROOM,
+  type DashboardClientEvents,
+  type DashboardServerEvents,
+  type DashboardSnapshot,
+} from '../api-types';
+import type { CoordinatorMetrics } from '../metrics';
+import type { NodeRegistry } from '../registry/node-registry';
+import type { CoordinatorInbox } from './inbox';
+import { asBytes, peekSenderId } from './peek';
+
+export type ServerEvents = ServerToClientEvents & DashboardServerEvents;
+export type ClientEvents = ClientToServerEvents & DashboardClientEvents;
+export type HubServer = Server<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
+type HubSocket = Socket<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
+
+/** Node-bound events the hub can send (each carries one encoded message). */
+export type NodeEvent = 'request' | 'latent' | 'image' | 'trial.assign' | 'trial.release' | 'fault';
+
+/** Payloads kept for a receiver whose socket is reconnecting. */
+export const MAX_QUEUED_PER_NODE = 8;
+
+export interface SocketHubOptions {
+  registry: NodeRegistry;
+  inbox: CoordinatorInbox;
+  metrics: CoordinatorMetrics;
+  snapshot: () => DashboardSnapshot;
+  /** When set, receivers must pass `auth: { join: code }` in the handshake. */
+  joinCode?: string | null;
+}
+
+export class SocketHub {
+  readonly io: HubServer;
+  private readonly queued = new Map<string, { event: NodeEvent; bytes: Uint8Array }[]>();
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly opts: SocketHubOptions,
+  ) {
+    this.io = new Server<ClientEvents, ServerEvents, InterServerEvents, SocketData>(httpServer, {
+      // A preview of a 512×512 image is 1 MiB; allow what the codec allows.
+      maxHttpBufferSize: DEFAULT_MAX_MESSAGE_BYTES,
+      serveClient: false,
+    });
+    this.io.on('connection', (socket) => this.attach(socket));
+  }
+
+  private attach(socket: HubSocket): void {
+    socket.data = { nodeId: null, trialId: null, helloAt: null };
+    const sender = (bytes: unknown): string =>
+      socket.data.nodeId ?? peekSenderId(asBytes(bytes)) ?? `socket-${socket.id}`;
+
+    const receive = <T extends MessageType>(
+      event: string,
+      type: T,
+      bytes: unknown,
+    ): Extract<Message, { type: T }> | null => {
+      this.opts.metrics.received.socket += 1;
+      try {
+        const data = asBytes(bytes);
+        if (!data)
+          throw new TypeError(
+            `event '${event}' must carry one encoded message (binary), got ${typeof bytes}`,
+          );
+        return decodeAs(type, data) as Extract<Message, { type: T }>;
+      } catch (err) {
+        this.opts.inbox.drop({ via: 'socket', where: event, nodeId: sender(bytes), err });
+        return null;
+      }
+    };
+
+    socket.on('hello', (bytes, ack) => {
+      const msg = receive('hello', 'hello', bytes);
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      if (!msg) {
+        reply(
+          encode(toErrorMessage(new TypeError('hello refused: not a valid hello of this protocol version'))),
+        );
+        return;
+      }
+      const auth = socket.handshake.auth as { join?: unknown } | undefined;
+      if (this.opts.joinCode && msg.role === 'receiver' && auth?.join !== this.opts.joinCode) {
+        const err = new TypeError(`join code missing or wrong for ${msg.nodeId}`);
+        this.opts.inbox.drop({ via: 'socket', where: 'hello', nodeId: msg.nodeId, err });
+        reply(encode(toErrorMessage(err, { nodeId: msg.nodeId })));
+        return;
+      }
+      socket.data.nodeId = msg.nodeId;
+      socket.data.helloAt = Date.now();
+      const welcome = this.opts.inbox.hello(msg, { kind: 'socket', socketId: socket.id });
+      reply(encode(welcome));
+      this.flush(msg.nodeId);
+    });
+    socket.on('heartbeat', (bytes) => {
+      const msg = receive('heartbeat', 'heartbeat', bytes);
+      if (msg) this.opts.inbox.heartbeat(msg, 'socket');
+    });
+    socket.on('bye', (bytes) => {
+      const msg = receive('bye', 'bye', bytes);
+      if (msg) this.opts.inbox.bye(msg);
+    });
+    socket.on('record', (bytes) => {
+      const msg = receive('record', 'record', bytes);
+      if (msg) this.opts.inbox.record(msg, 'socket');
+    });
+    socket.on('preview', (bytes) => {
+      const msg = receive('preview', 'preview', bytes);
+      if (msg) this.opts.inbox.preview(msg, 'socket');
+    });
+    socket.on('fault', (bytes) => {
+      const msg = receive('fault', 'error', bytes);
+      if (msg) this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
+    });
+    socket.on('dashboard', (ack) => {
+      void socket.join(DASHBOARD_ROOM);
+      if (typeof ack === 'function') ack(this.opts.snapshot());
+    });
+    socket.on('disconnect', () => {
+      const entry = socket.data.nodeId ? this.opts.registry.get(socket.data.nodeId) : undefined;
+      if (entry?.transport.kind === 'socket' && entry.transport.socketId === socket.id) {
+        entry.transport = { kind: 'socket', socketId: null };
+      }
+    });
+  }
+
+  /** Sends one encoded message to a browser node; queues it while the node has no socket. */
+  sendToNode(nodeId: string, event: NodeEvent, bytes: Uint8Array): boolean {
+    const entry = this.opts.registry.get(nodeId);
+    if (!entry || entry.transport.kind !== 'socket') return false;
+    const socket = entry.transport.socketId
+      ? this.io.sockets.sockets.get(entry.transport.socketId)
+      : undefined;
+    if (socket?.connected) {
+      socket.emit(event, bytes);
+      return true;
+    }
+    const q = this.queued.get(nodeId) ?? [];
+    q.push({ event, bytes });
+    this.opts.metrics.relayed.queued += 1;
+    if (q.length > MAX_QUEUED_PER_NODE) {
+      q.shift();
+      this.opts.metrics.relayed.lost += 1;
+    }
+    this.queued.set(nodeId, q);
+    return true;
+  }
+
+  private flush(nodeId: string): void {
+    const q = this.queued.get(nodeId);
+    if (!q) return;
+    this.queued.delete(nodeId);
+    for (const { event, bytes } of q) this.sendToNode(nodeId, event, bytes);
+  }
+
+  /** To every dashboard page. */
+  toDashboards<E extends keyof ServerEvents>(event: E, payload: Parameters<ServerEvents[E]>[0]): void {
+    // socket.io's emit typing cannot follow a generic event name; the signature above checks it.
+    (this.io.to(DASHBOARD_ROOM).emit as (e: string, p: unknown) => boolean)(event, payload);
+  }
+
+  async close(): Promise<void> {
+    this.io.disconnectSockets(true);
+    // io.close() also closes the HTTP server, which the HTTP layer owns; closing the engine is enough.
+    this.io.engine.close();
+    this.queued.clear();
+  }
+}
