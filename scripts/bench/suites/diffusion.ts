@@ -94,7 +94,7 @@ function torchRows(bundle: string, n: number, log: (s: string) => void): Row[] {
     return {
       runtime: 'pytorch-eager',
       what,
-      options: `torch ${String(r['torch'])}, ${String(r['threads'])} threads`,
+      options: `torch ${r['torch'] as string}, ${r['threads'] as number} threads`,
       n: s.n,
       medianMs: s.median,
       p10Ms: s.p10,
