@@ -43,7 +43,7 @@ export interface Decision {
   edgeSteps: number;
   /** 'image' = Edge AIGC (needs a = T̂): the edge decodes and sends pixels. Default 'latent'. */
   deliver?: 'latent' | 'image';
-  /** Receiver variant for this request; default: the trial's `receiverVariant`. */
+  /** Receiver variant for this request; undefined: the trial's `receiverVariant`; null: none. */
   receiverVariant?: string | null;
   /** Which trained agent decided (ROOT checkpoint id), for the record. */
   checkpointId?: string | null;
@@ -58,7 +58,12 @@ export interface SplitPolicy {
 }
 
 /** Checks a decision against T̂; a policy bug becomes a failed record, not a crash. */
-export function checkDecision(d: Decision, totalSteps: number, policy: string): Required<Decision> {
+export function checkDecision(
+  d: Decision,
+  totalSteps: number,
+  policy: string,
+  defaultVariant: string | null = null,
+): Required<Decision> {
   if (!Number.isInteger(d.edgeSteps) || d.edgeSteps < 0 || d.edgeSteps > totalSteps) {
     throw new TypeError(
       `policy ${policy}: edgeSteps must be an integer in [0, ${totalSteps}], got ${String(d.edgeSteps)}`,
@@ -71,7 +76,8 @@ export function checkDecision(d: Decision, totalSteps: number, policy: string): 
   return {
     edgeSteps: d.edgeSteps,
     deliver,
-    receiverVariant: d.receiverVariant ?? null,
+    // undefined → the trial's variant; null → none (Edge AIGC: the receiver runs no steps).
+    receiverVariant: d.receiverVariant === undefined ? defaultVariant : d.receiverVariant,
     checkpointId: d.checkpointId ?? null,
   };
 }

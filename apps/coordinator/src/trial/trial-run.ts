@@ -406,6 +406,7 @@ export class TrialRun {
     let retries = 0;
     let regenerations = 0;
     let lastEdgeId: string | null = null;
+    let choice = firstChoice;
     const base = {
       trialId: this.trialId,
       requestId,
@@ -422,14 +423,14 @@ export class TrialRun {
     };
     let final: RecordMessage;
     try {
-      decision = checkDecision(await policy.decide(ctx), cfg.totalSteps, policy.name);
+      decision = checkDecision(await policy.decide(ctx), cfg.totalSteps, policy.name, cfg.receiverVariant);
       for (;;) {
         const request = makeMessage('request', {
           ...base,
           seed: regenerationSeed(seed, regenerations),
           edgeSteps: decision.edgeSteps,
           deliver: decision.deliver,
-          receiverVariant: decision.receiverVariant ?? cfg.receiverVariant,
+          receiverVariant: decision.receiverVariant,
           checkpointId: decision.checkpointId,
           edgeId: null,
           createdAt: now(),
@@ -437,7 +438,7 @@ export class TrialRun {
         }) as RequestMessage;
         outcome = this.signal.aborted
           ? fail('CANCELLED', 'trial aborted', null, false)
-          : await this.attemptOnce(request, attempt === 0 ? firstChoice : pickEdge(), failAt);
+          : await this.attemptOnce(request, attempt === 0 ? firstChoice : choice, failAt);
         if (outcome.kind === 'fail' && outcome.edgeId) excluded.add(outcome.edgeId);
         lastEdgeId = outcome.kind === 'record' ? outcome.record.edgeId : (outcome.edgeId ?? lastEdgeId);
         if (outcome.kind === 'record') {
@@ -455,12 +456,19 @@ export class TrialRun {
           ) {
             regenerations += 1;
             attempt += 1;
+            choice = pickEdge();
             continue;
           }
           final = rec;
           break;
         }
-        if (outcome.retryable && retries < cfg.retries.max && now() < failAt && !this.signal.aborted) {
+        const canRetry =
+          outcome.retryable && retries < cfg.retries.max && now() < failAt && !this.signal.aborted;
+        choice = canRetry && decision.edgeSteps > 0 ? pickEdge() : choice;
+        if (canRetry && choice.kind === 'none') {
+          // Nowhere else to send it: report the cause (NODE_LOST, TIMEOUT, …), not NO_EDGE.
+          outcome = { ...outcome, reason: `${outcome.reason}; no other edge to retry on` };
+        } else if (canRetry) {
           this.env.logger.info(
             { trialId: this.trialId, requestId, code: outcome.code, reason: outcome.reason, attempt },
             'retrying request',
@@ -547,7 +555,7 @@ export class TrialRun {
         edgeSteps: d.edgeSteps,
         deliver: d.deliver,
         checkpointId: d.checkpointId,
-        receiverVariant: d.receiverVariant ?? this.cfg.receiverVariant,
+        receiverVariant: d.receiverVariant,
       },
       edgeId: edge ? edgeId : null,
       receiverCapabilities: receiver.capabilities,
@@ -593,12 +601,13 @@ export class TrialRun {
         },
       };
       const timer = setTimeout(
+        // Once the payload left the edge, the edge is not to blame: a retry may use it again.
         () =>
           pending.settle(
             fail(
               'TIMEOUT',
               `no record within ${Math.round(waitMs)} ms (attempt ${request.attempt})`,
-              pending.edgeId,
+              pending.delivered ? null : pending.edgeId,
             ),
           ),
         waitMs,
