@@ -1,0 +1,73 @@
+/**
+ * What the page reads from its URL. Everything has a default, so a phone only needs
+ * `/r/?join=<code>`; the other parameters are for experiments and tests:
+ *
+ *   join=<code>        the coordinator's join code (else the page asks for it)
+ *   share=<p>          compute share p ∈ (0, 1]: each receiver step is stretched to measured/p
+ *   backend=auto|wasm|webgpu   auto tries WebGPU and falls back to wasm
+ *   threads=<n>        wasm threads (default min(4, cores) when cross-origin isolated, else 1)
+ *   node=<id>          use this node id instead of the one kept in localStorage
+ *   name=<text>        the name the dashboard shows (default: browser and platform)
+ *   bundle=<url>       model bundle base URL (default /bundle/ on this origin)
+ *   socketPath=<path>  socket.io path (default /socket.io/)
+ */
+import { isSubjectToken } from '@semaigc/protocol';
+import { PageConfigError } from './errors';
+
+export const DEFAULT_BUNDLE_URL = '/bundle/';
+export const DEFAULT_SOCKET_PATH = '/socket.io/';
+export const DEFAULT_COMPUTE_SHARE = 1;
+/** More wasm threads than this stop paying off for a 64×64 model and starve the page. */
+export const DEFAULT_MAX_THREADS = 4;
+export const BACKEND_CHOICES = ['auto', 'wasm', 'webgpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export interface PageConfig {
+  joinCode: string | null;
+  computeShare: number;
+  backend: BackendChoice;
+  /** null: the default for this browser (see `wasmThreads`). */
+  threads: number | null;
+  nodeId: string | null;
+  name: string | null;
+  bundleUrl: string;
+  socketPath: string;
+}
+
+function bad(param: string, message: string): never {
+  throw new PageConfigError(`URL parameter '${param}' ${message}`);
+}
+
+/** Parses `location.search`; throws PageConfigError naming the parameter. */
+export function readPageConfig(search: string): PageConfig {
+  const q = new URLSearchParams(search);
+  const get = (k: string): string | null => {
+    const v = q.get(k);
+    return v === null || v.trim() === '' ? null : v.trim();
+  };
+  const shareText = get('share');
+  const computeShare = shareText === null ? DEFAULT_COMPUTE_SHARE : Number(shareText);
+  if (!(computeShare > 0 && computeShare <= 1))
+    bad('share', `must be a number in (0, 1], got '${shareText}'`);
+  const backendText = get('backend') ?? 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(backendText))
+    bad('backend', `must be one of ${BACKEND_CHOICES.join(', ')}, got '${backendText}'`);
+  const threadsText = get('threads');
+  const threads = threadsText === null ? null : Number(threadsText);
+  if (threads !== null && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+    bad('threads', `must be an integer in [1, 64], got '${threadsText}'`);
+  const nodeId = get('node');
+  if (nodeId !== null && !isSubjectToken(nodeId))
+    bad('node', `must be 1-64 characters of A-Z a-z 0-9 _ -, got '${String(nodeId).slice(0, 80)}'`);
+  const name = get('name');
+  return {
+    joinCode: get('join'),
+    computeShare,
+    backend: backendText as BackendChoice,
+    threads,
+    nodeId,
+    name: name === null ? null : name.slice(0, 128),
+    bundleUrl: get('bundle') ?? DEFAULT_BUNDLE_URL,
+    socketPath: get('socketPath') ?? DEFAULT_SOCKET_PATH,
+  };
+}

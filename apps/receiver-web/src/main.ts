@@ -1,0 +1,279 @@
+/**
+ * The receiver page: load the model once, join the coordinator, run what it sends.
+ *
+ *   1. read the URL (join code, compute share, backend), keep a stable node id
+ *   2. load the bundle from /bundle/ (Cache API) on WebGPU or wasm, measure a step
+ *   3. connect socket.io, hello → welcome, heartbeats; run latent / image / request jobs
+ *      and send their records and previews; show everything on the page
+ * The model loads while the user types a missing join code.
+ */
+import { urlBundleSource, type DecodedImage } from '@semaigc/diffusion';
+import { PROTOCOL_VERSION, type Capabilities, type Message, type RecordMessage } from '@semaigc/protocol';
+import { ReceiverCore } from '@semaigc/receiver';
+import { BundleProgressTracker, memoSource } from './bundle-progress';
+import { readPageConfig, type PageConfig } from './config';
+import { CoordinatorConnection, type LinkState } from './connection';
+import { browserVersion, defaultNodeName, deviceProfile } from './device';
+import { JobRunner, type JobOutcome } from './jobs';
+import { loadReceiverPipeline, type LoadedRuntime } from './load-pipeline';
+import { stableNodeId } from './node-id';
+import { configureOrt, wasmThreads } from './ort-env';
+import { keepError, publish, type ReceiverObservable, type ReceiverState } from './state';
+import { ReceiverView } from './view';
+
+const errText = (err: unknown): string =>
+  err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+
+function localStore(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+class ReceiverPage {
+  readonly obs: ReceiverObservable;
+  private runtime: LoadedRuntime | null = null;
+  private core: ReceiverCore | null = null;
+  private link: CoordinatorConnection | null = null;
+  private jobs: JobRunner | null = null;
+
+  constructor(
+    private readonly view: ReceiverView,
+    private readonly config: PageConfig,
+  ) {
+    const threads = wasmThreads(config.threads);
+    this.obs = publish({
+      state: 'starting',
+      detail: '',
+      nodeId: config.nodeId ?? stableNodeId(localStore()),
+      backend: null,
+      threads,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      stepMs: null,
+      lastRecord: null,
+      records: 0,
+      failed: 0,
+      errors: [],
+    });
+  }
+
+  private set(state: ReceiverState, detail: string): void {
+    this.obs.state = state;
+    this.obs.detail = detail;
+    this.view.setState(state, detail);
+  }
+
+  private error(message: string): void {
+    keepError(this.obs, message);
+    this.view.addLog('error', message);
+  }
+
+  async run(): Promise<void> {
+    const joinCode = this.config.joinCode
+      ? Promise.resolve(this.config.joinCode)
+      : this.view.askJoinCode('Type the join code shown on the coordinator dashboard.');
+    this.runtime = await this.load();
+    this.showDevice();
+    this.connect(await joinCode);
+  }
+
+  private async load(): Promise<LoadedRuntime> {
+    this.set('loading', 'loading model');
+    const tracker = new BundleProgressTracker((p) => {
+      const pct = p.totalBytes ? Math.min(100, Math.round((100 * p.loadedBytes) / p.totalBytes)) : null;
+      this.view.setProgress(pct === null ? null : pct / 100);
+      this.set('loading', pct === null ? `loading model (${p.file})` : `loading model ${pct}%`);
+    });
+    const base = new URL(this.config.bundleUrl, location.href).href;
+    const source = memoSource(tracker.wrap(urlBundleSource(base, { fetch: tracker.fetch })));
+    const ort = configureOrt(this.obs.threads);
+    const rt = await loadReceiverPipeline(source, ort, this.config.backend);
+    this.view.setProgress(null);
+    this.obs.backend = rt.backend;
+    this.obs.stepMs = rt.stepMs;
+    if (rt.fallbackReason) this.error(`using wasm: ${rt.fallbackReason}`);
+    this.view.addLog('info', `model ${rt.pipeline.bundle.manifest.name} loaded on ${rt.backend}`);
+    return rt;
+  }
+
+  private capabilities = (): Capabilities => {
+    const rt = this.runtime!;
+    const share = this.core?.computeShare ?? this.config.computeShare;
+    return {
+      runtime: { kind: 'browser', version: browserVersion(navigator.userAgent) },
+      backend: rt.backend,
+      stepMs: rt.stepMs / share,
+      computeShare: share,
+      profile: deviceProfile(rt.backend),
+      maxConcurrent: 1,
+      bundleId: rt.pipeline.bundle.manifest.name,
+    };
+  };
+
+  private showDevice(): void {
+    const rt = this.runtime!;
+    const p = deviceProfile(rt.backend);
+    this.view.setDevice([
+      ['node id', this.obs.nodeId],
+      ['browser', browserVersion(navigator.userAgent)],
+      ['platform', p.platform],
+      ['cores / memory', `${p.cores ?? '?'} / ${p.memoryGiB === null ? '?' : `${p.memoryGiB} GiB`}`],
+      [
+        'backend',
+        rt.backend === 'wasm'
+          ? `wasm SIMD, ${this.obs.threads} thread(s)${this.obs.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}`
+          : 'WebGPU',
+      ],
+      ['step time', `${rt.stepMs.toFixed(1)} ms measured, compute share ${this.config.computeShare}`],
+    ]);
+  }
+
+  private connect(joinCode: string): void {
+    const rt = this.runtime!;
+    const link = new CoordinatorConnection({
+      url: location.origin,
+      path: this.config.socketPath,
+      joinCode,
+      nodeId: this.obs.nodeId,
+      name: this.config.name ?? defaultNodeName(),
+      capabilities: this.capabilities,
+      load: () => ({
+        inFlight: this.jobs?.inFlight ?? 0,
+        queued: this.jobs?.queued ?? 0,
+        stepMs: rt.stepMs / (this.core?.computeShare ?? 1),
+      }),
+      onJob: (event, bytes) => this.jobs?.enqueue(event, bytes),
+      onMessage: (msg) => this.onMessage(msg),
+      onBadMessage: (event, err) => this.error(`dropped a bad '${event}' message: ${errText(err)}`),
+      onState: (state, detail) => this.onLink(state, detail, joinCode),
+    });
+    this.link = link;
+    this.core = new ReceiverCore({
+      pipeline: rt.pipeline,
+      nodeId: this.obs.nodeId,
+      capabilities: this.capabilities,
+      computeShare: this.config.computeShare,
+      clock: () => link.now(),
+    });
+    this.jobs = new JobRunner({
+      core: this.core,
+      nodeId: this.obs.nodeId,
+      clock: () => link.now(),
+      sink: {
+        record: (m) => link.send('record', m),
+        preview: (m) => link.send('preview', m),
+        fault: (m) => link.send('fault', m),
+      },
+      onOutcome: (o) => this.onOutcome(o),
+    });
+    window.addEventListener('pagehide', () => link.close('page closed'));
+    link.start();
+  }
+
+  private onLink(state: LinkState, detail: string, joinCode: string): void {
+    if (state === 'welcomed') {
+      this.view.addLog('info', detail);
+      this.set(this.jobs?.inFlight ? 'working' : 'ready', detail);
+    } else if (state === 'refused') {
+      this.set('refused', detail);
+      this.error(detail);
+      void this.view.askJoinCode(`${detail}. Check the join code.`, joinCode).then((code) => {
+        this.link?.rejoin(code);
+      });
+    } else {
+      this.set(state, detail);
+    }
+  }
+
+  private onMessage(msg: Message): void {
+    switch (msg.type) {
+      case 'trial.assign':
+        if (msg.computeShare !== null && this.core) this.core.computeShare = msg.computeShare;
+        this.view.addLog('info', `assigned to trial ${msg.trialId}`);
+        break;
+      case 'trial.start':
+        this.view.addLog('info', `trial ${msg.name} started: ${msg.requests} requests, policy ${msg.policy}`);
+        break;
+      case 'trial.progress':
+        break;
+      case 'trial.end':
+        this.view.addLog('info', `trial ${msg.trialId} ${msg.status}: ${msg.done}/${msg.total} done`);
+        break;
+      case 'trial.release':
+        this.view.addLog('info', `released from trial ${msg.trialId}: ${msg.reason}`);
+        break;
+      case 'error':
+        this.error(`coordinator: ${msg.code}: ${msg.reason}`);
+        break;
+      default:
+        this.error(`unexpected '${msg.type}' message (protocol v${PROTOCOL_VERSION})`);
+    }
+  }
+
+  private onOutcome(o: JobOutcome): void {
+    const queued = this.jobs?.queued ?? 0;
+    switch (o.kind) {
+      case 'started':
+        this.set('working', `request ${(o.job.type === 'request' ? o.job : o.job.request).requestId}`);
+        this.view.showJob(o.job);
+        break;
+      case 'done':
+        this.finish(o.record, o.image);
+        break;
+      case 'failed':
+        this.error(`request ${o.request.requestId} failed: ${o.reason}`);
+        this.finish(o.record, null);
+        break;
+      case 'dropped':
+        this.error(`dropped a '${o.event}' payload: ${o.fault.code}: ${o.fault.reason}`);
+        break;
+    }
+    this.view.setCounts(this.obs.records, this.obs.failed, queued);
+  }
+
+  private finish(record: RecordMessage, image: DecodedImage | null): void {
+    this.obs.lastRecord = record;
+    this.obs.records++;
+    if (record.failed) this.obs.failed++;
+    this.view.showResult(record, image);
+    if (this.obs.state === 'working' && (this.jobs?.queued ?? 0) === 0) {
+      this.set(this.link?.welcomed ? 'ready' : 'disconnected', `last: ${record.requestId}`);
+    }
+  }
+
+  fail(err: unknown): void {
+    this.view.setProgress(null);
+    this.set('failed', errText(err));
+    this.error(errText(err));
+  }
+}
+
+function start(): void {
+  const view = new ReceiverView(document);
+  let config: PageConfig;
+  try {
+    config = readPageConfig(location.search);
+  } catch (err) {
+    view.setState('failed', errText(err));
+    publish({
+      state: 'failed',
+      detail: errText(err),
+      nodeId: '',
+      backend: null,
+      threads: 1,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      stepMs: null,
+      lastRecord: null,
+      records: 0,
+      failed: 0,
+      errors: [errText(err)],
+    });
+    return;
+  }
+  const page = new ReceiverPage(view, config);
+  page.run().catch((err: unknown) => page.fail(err));
+}
+
+start();

@@ -1,0 +1,89 @@
+/**
+ * parity.html: fixture parity on onnxruntime-web's wasm backend in this browser, with the
+ * same ORT set-up as the receiver page (threads when cross-origin isolated). Publishes
+ * `window.__parity` when done, for test/browser-parity.test.ts.
+ *
+ *   ?bundle=<url>   bundle base URL (default /bundle/)   ?threads=<n>   wasm threads
+ */
+import { SplitPipeline, urlBundleSource } from '@semaigc/diffusion';
+import { readPageConfig } from '../config';
+import { configureOrt, wasmThreads } from '../ort-env';
+import { runParityChecks, type ParityCase } from './checks';
+import { FixtureReader } from './fixtures';
+
+export interface ParityReport {
+  ok: boolean;
+  cases: ParityCase[];
+  error: string | null;
+  crossOriginIsolated: boolean;
+  backend: 'wasm';
+  threads: number;
+  /** Wall time of the whole run (load + checks), ms. */
+  ms: number;
+}
+
+declare global {
+  interface Window {
+    __parity?: ParityReport;
+  }
+}
+
+function row(c: ParityCase): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const text of [c.name, c.maxAbsDiff.toExponential(2), c.ok ? 'yes' : `NO ${c.detail ?? ''}`]) {
+    const td = document.createElement('td');
+    td.textContent = text;
+    tr.append(td);
+  }
+  return tr;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const status = document.getElementById('status')!;
+  const body = document.querySelector('#cases tbody')!;
+  const cases: ParityCase[] = [];
+  let threads = 1;
+  let error: string | null = null;
+  let pipe: SplitPipeline | null = null;
+  try {
+    const config = readPageConfig(location.search);
+    threads = wasmThreads(config.threads);
+    const ort = configureOrt(threads);
+    // No Cache API here: parity checks the bytes the server serves now.
+    const source = urlBundleSource(new URL(config.bundleUrl, location.href).href, { cacheName: null });
+    pipe = await SplitPipeline.load(source, ort, {
+      sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+    });
+    await runParityChecks(pipe, new FixtureReader(source), (c) => {
+      cases.push(c);
+      body.append(row(c));
+    });
+  } catch (err) {
+    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  } finally {
+    await pipe?.release().catch(() => undefined);
+  }
+  const ok = error === null && cases.length > 0 && cases.every((c) => c.ok);
+  status.dataset['state'] = ok ? 'ready' : 'failed';
+  status.textContent = ok
+    ? `all ${cases.length} checks within 1e-4 (${threads} thread(s), cross-origin isolated: ${crossOriginIsolated})`
+    : `FAILED: ${
+        error ??
+        cases
+          .filter((c) => !c.ok)
+          .map((c) => c.name)
+          .join(', ')
+      }`;
+  window.__parity = {
+    ok,
+    cases,
+    error,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    backend: 'wasm',
+    threads,
+    ms: performance.now() - t0,
+  };
+}
+
+void main();

@@ -1,0 +1,43 @@
+/**
+ * What the page is doing, and `window.__receiver`, through which tests (and curious users
+ * in the console) observe it without scraping the DOM.
+ */
+import type { RecordMessage } from '@semaigc/protocol';
+
+export type ReceiverState =
+  'starting' | 'loading' | 'connecting' | 'ready' | 'working' | 'disconnected' | 'refused' | 'failed';
+
+export interface ReceiverObservable {
+  state: ReceiverState;
+  /** The line the page shows next to the state. */
+  detail: string;
+  nodeId: string;
+  backend: 'wasm' | 'webgpu' | null;
+  threads: number;
+  crossOriginIsolated: boolean;
+  /** Measured receiver step (ms, before the compute-share stretch); null until measured. */
+  stepMs: number | null;
+  lastRecord: RecordMessage | null;
+  records: number;
+  failed: number;
+  /** Newest last, at most MAX_KEPT_ERRORS. */
+  errors: string[];
+}
+
+export const MAX_KEPT_ERRORS = 20;
+
+declare global {
+  interface Window {
+    __receiver?: ReceiverObservable;
+  }
+}
+
+export function publish(o: ReceiverObservable): ReceiverObservable {
+  window.__receiver = o;
+  return o;
+}
+
+export function keepError(o: ReceiverObservable, message: string): void {
+  o.errors.push(message);
+  if (o.errors.length > MAX_KEPT_ERRORS) o.errors.shift();
+}
