@@ -6,8 +6,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ERROR_SUBJECT, parseRecord, type RecordMessage } from '@semaigc/protocol';
+import {
+  decode,
+  encode,
+  ERROR_SUBJECT,
+  makeMessage,
+  type Message,
+  parseRecord,
+  type RecordMessage,
+} from '@semaigc/protocol';
 import { startNatsServer, type NatsServer } from '@semaigc/testkit';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import { parse as parseYaml } from 'yaml';
 import {
   type CoordinatorHandle,
@@ -17,7 +26,7 @@ import {
   startCoordinator,
   type TrialConfigInput,
 } from '../src';
-import { captureLogger, TestEdge, TestReceiver, until } from './helpers';
+import { captureLogger, caps, recordFor, TestEdge, TestReceiver, until } from './helpers';
 
 let nats: NatsServer;
 let runsDir: string;
@@ -263,4 +272,87 @@ test('no receiver online: the trial fails to start with a message naming what is
     /1 receiver\(s\) wanted, 0 online; no edge online after waiting 0.2 s/,
   );
   expect(coord.trials()[0]?.state).toBe('failed');
+});
+
+test('a browser receiver over socket.io: latents are relayed to it, its record and preview come back', async () => {
+  const e = await edge('edge-1');
+  const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
+  const phone: Socket = ioClient(coord.url, { transports: ['websocket'], forceNew: true });
+  const dashboard: Socket = ioClient(coord.url, { transports: ['websocket'], forceNew: true });
+  const got: Message[] = [];
+  const dash: string[] = [];
+  let beat: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve) => dashboard.emit('dashboard', () => resolve()));
+    for (const ev of ['trial.start', 'trial.progress', 'trial.end', 'record', 'preview']) {
+      dashboard.on(ev, (bytes: ArrayBuffer) => dash.push(`${ev}:${decode(bytes).type}`));
+    }
+    const hello = makeMessage('hello', {
+      nodeId: 'phone-1',
+      role: 'receiver',
+      name: 'phone',
+      capabilities: phoneCaps,
+      sentAt: Date.now(),
+    });
+    const welcome = await new Promise<Message>((resolve) =>
+      phone.emit('hello', encode(hello), (b: ArrayBuffer) => resolve(decode(b))),
+    );
+    expect(welcome.type).toBe('welcome');
+    let seq = 0;
+    beat = setInterval(() => {
+      const hb = makeMessage('heartbeat', {
+        nodeId: 'phone-1',
+        role: 'receiver',
+        seq: seq++,
+        sentAt: Date.now(),
+        inFlight: 0,
+        queued: 0,
+        stepMs: null,
+      });
+      phone.emit('heartbeat', encode(hb));
+    }, 100);
+    for (const ev of ['trial.assign', 'trial.release']) phone.on(ev, (b: ArrayBuffer) => got.push(decode(b)));
+    phone.on('latent', (b: ArrayBuffer) => {
+      const msg = decode(b);
+      got.push(msg);
+      if (msg.type !== 'latent') return;
+      const record = recordFor(msg.request, 'phone-1', phoneCaps, msg.edgeId, 0.8);
+      phone.emit('record', encode(record));
+      const r = msg.request;
+      const preview = makeMessage('preview', {
+        trialId: r.trialId,
+        requestId: r.requestId,
+        receiverId: 'phone-1',
+        edgeId: msg.edgeId,
+        prompt: r.prompt,
+        totalSteps: r.totalSteps,
+        edgeSteps: r.edgeSteps,
+        snrDbSet: r.channel.snrDb,
+        image: { width: 1, height: 1, format: 'rgba8', data: new Uint8Array([1, 2, 3, 255]) },
+        createdAt: Date.now(),
+      });
+      phone.emit('preview', encode(preview));
+    });
+
+    const summary = await coord.runTrial({ ...BASE, name: 'browser', requestsPerReceiver: 2 });
+    expect(summary.failed).toBe(0);
+    expect(e.requests.map((q) => q.receiverId)).toEqual(['phone-1', 'phone-1']);
+    await until(() => got.some((m) => m.type === 'trial.release'), 'trial.release over socket.io');
+    expect(got.map((m) => m.type)).toEqual(['trial.assign', 'latent', 'latent', 'trial.release']);
+    expect(coord.metrics.relayed.latent).toBeGreaterThanOrEqual(2);
+    const records = readRecords(summary.files.records);
+    expect(records.map((r) => r.receiver.runtime.kind)).toEqual(['browser', 'browser']);
+    await until(() => dash.filter((d) => d.startsWith('preview')).length === 2, 'previews on the dashboard');
+    expect(dash.filter((d) => d.startsWith('trial.')).map((d) => d.split(':')[0])).toEqual([
+      'trial.start',
+      'trial.progress',
+      'trial.progress',
+      'trial.end',
+    ]);
+    expect(dash.filter((d) => d === 'record:record')).toHaveLength(2);
+  } finally {
+    clearInterval(beat);
+    phone.close();
+    dashboard.close();
+  }
 });

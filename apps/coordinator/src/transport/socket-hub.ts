@@ -73,39 +73,40 @@ export class SocketHub {
     const sender = (bytes: unknown): string =>
       socket.data.nodeId ?? peekSenderId(asBytes(bytes)) ?? `socket-${socket.id}`;
 
+    /** Decodes one event's message; a bad one is dropped (and the error returned for an ack). */
     const receive = <T extends MessageType>(
       event: string,
       type: T,
       bytes: unknown,
-    ): Extract<Message, { type: T }> | null => {
+    ): { msg: Extract<Message, { type: T }>; err: null } | { msg: null; err: unknown } => {
       this.opts.metrics.received.socket += 1;
       try {
         const data = asBytes(bytes);
-        if (!data)
+        if (!data) {
           throw new TypeError(
             `event '${event}' must carry one encoded message (binary), got ${typeof bytes}`,
           );
-        return decodeAs(type, data) as Extract<Message, { type: T }>;
+        }
+        return { msg: decodeAs(type, data) as Extract<Message, { type: T }>, err: null };
       } catch (err) {
         this.opts.inbox.drop({ via: 'socket', where: event, nodeId: sender(bytes), err });
-        return null;
+        return { msg: null, err };
       }
     };
 
     socket.on('hello', (bytes, ack) => {
-      const msg = receive('hello', 'hello', bytes);
+      const { msg, err } = receive('hello', 'hello', bytes);
       const reply = typeof ack === 'function' ? ack : () => undefined;
       if (!msg) {
-        reply(
-          encode(toErrorMessage(new TypeError('hello refused: not a valid hello of this protocol version'))),
-        );
+        const peeked = peekSenderId(asBytes(bytes));
+        reply(encode(toErrorMessage(err, peeked ? { nodeId: peeked } : {})));
         return;
       }
       const auth = socket.handshake.auth as { join?: unknown } | undefined;
       if (this.opts.joinCode && msg.role === 'receiver' && auth?.join !== this.opts.joinCode) {
-        const err = new TypeError(`join code missing or wrong for ${msg.nodeId}`);
-        this.opts.inbox.drop({ via: 'socket', where: 'hello', nodeId: msg.nodeId, err });
-        reply(encode(toErrorMessage(err, { nodeId: msg.nodeId })));
+        const refused = new TypeError(`join code missing or wrong for ${msg.nodeId}`);
+        this.opts.inbox.drop({ via: 'socket', where: 'hello', nodeId: msg.nodeId, err: refused });
+        reply(encode(toErrorMessage(refused, { nodeId: msg.nodeId })));
         return;
       }
       socket.data.nodeId = msg.nodeId;
@@ -115,23 +116,23 @@ export class SocketHub {
       this.flush(msg.nodeId);
     });
     socket.on('heartbeat', (bytes) => {
-      const msg = receive('heartbeat', 'heartbeat', bytes);
+      const { msg } = receive('heartbeat', 'heartbeat', bytes);
       if (msg) this.opts.inbox.heartbeat(msg, 'socket');
     });
     socket.on('bye', (bytes) => {
-      const msg = receive('bye', 'bye', bytes);
+      const { msg } = receive('bye', 'bye', bytes);
       if (msg) this.opts.inbox.bye(msg);
     });
     socket.on('record', (bytes) => {
-      const msg = receive('record', 'record', bytes);
+      const { msg } = receive('record', 'record', bytes);
       if (msg) this.opts.inbox.record(msg, 'socket');
     });
     socket.on('preview', (bytes) => {
-      const msg = receive('preview', 'preview', bytes);
+      const { msg } = receive('preview', 'preview', bytes);
       if (msg) this.opts.inbox.preview(msg, 'socket');
     });
     socket.on('fault', (bytes) => {
-      const msg = receive('fault', 'error', bytes);
+      const { msg } = receive('fault', 'error', bytes);
       if (msg) this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
     });
     socket.on('dashboard', (ack) => {
