@@ -42,6 +42,8 @@ export interface StaticServerOptions {
 export interface StaticServer {
   /** e.g. http://127.0.0.1:40123 (no trailing slash). */
   url: string;
+  /** The node:http server, e.g. to attach a socket.io server on the same origin. */
+  server: http.Server;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<S
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${host}:${addr.port}`,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
