@@ -43,7 +43,7 @@ export {
 } from './registry/node-registry';
 export * from './recorder/summary';
 export { renderSummaryTable } from './recorder/summary-table';
-export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader } from './recorder/csv';
+export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader, csvCell } from './recorder/csv';
 export { Recorder, runFiles, type RunFiles } from './recorder/recorder';
 export { encodePng } from './recorder/png';
 export { makeTrialId, requestIdFor, regenerationSeed, REGENERATION_SEED_STRIDE } from './trial/ids';

@@ -1,0 +1,178 @@
+/**
+ * The HTTP side: dashboard and receiver pages, COOP/COEP on /r/ and /bundle/, the join
+ * code's QR code, and the JSON API (nodes, trials, starting a trial from a config body).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startNatsServer, type NatsServer } from '@semaigc/testkit';
+import { type CoordinatorHandle, type NodeSummary, startCoordinator, type TrialInfo } from '../src';
+import { captureLogger, TestReceiver, until } from './helpers';
+
+let nats: NatsServer;
+let tmp: string;
+let coord: CoordinatorHandle;
+let bare: CoordinatorHandle;
+
+const ISOLATED = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+function headersOf(res: Response): Record<string, string | null> {
+  return Object.fromEntries(Object.keys(ISOLATED).map((k) => [k, res.headers.get(k)]));
+}
+
+beforeAll(async () => {
+  nats = await startNatsServer({ jetstream: false });
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-coord-http-'));
+  for (const [dir, file, text] of [
+    ['dash', 'index.html', '<!doctype html><title>SemAIGC dashboard</title>'],
+    ['web', 'index.html', '<!doctype html><title>receiver</title>'],
+    ['bundle', 'manifest.json', '{"format":"semaigc-bundle/1"}'],
+  ] as const) {
+    fs.mkdirSync(path.join(tmp, dir), { recursive: true });
+    fs.writeFileSync(path.join(tmp, dir, file), text);
+  }
+  const common = {
+    natsUrl: nats.url,
+    runsDir: path.join(tmp, 'runs'),
+    logger: captureLogger().logger,
+    heartbeatIntervalMs: 200,
+    nodeTimeoutMs: 600,
+  };
+  coord = await startCoordinator({
+    ...common,
+    dashboardRoot: path.join(tmp, 'dash'),
+    webRoot: path.join(tmp, 'web'),
+    bundleDir: path.join(tmp, 'bundle'),
+    joinCode: 'ABC234',
+  });
+  bare = await startCoordinator({
+    ...common,
+    dashboardRoot: path.join(tmp, 'nothing'),
+    bundleDir: path.join(tmp, 'nothing'),
+  });
+});
+
+afterAll(async () => {
+  await coord?.close();
+  await bare?.close();
+  await nats?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the dashboard page is served at /dashboard/ (and / redirects there)', async () => {
+  const res = await fetch(`${coord.url}/dashboard/`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await res.text()).toContain('SemAIGC dashboard');
+  const root = await fetch(`${coord.url}/`, { redirect: 'manual' });
+  expect([root.status, root.headers.get('location')]).toEqual([302, '/dashboard/']);
+});
+
+test('/r/ and /bundle/ carry COOP/COEP so SharedArrayBuffer works; other routes do not', async () => {
+  const page = await fetch(`${coord.url}/r/?join=ABC234`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('receiver');
+  expect(headersOf(page)).toEqual(ISOLATED);
+  const manifest = await fetch(`${coord.url}/bundle/manifest.json`);
+  expect(manifest.status).toBe(200);
+  expect(headersOf(manifest)).toEqual(ISOLATED);
+  expect(headersOf(await fetch(`${coord.url}/bundle/none.onnx`))).toEqual(ISOLATED);
+  expect((await fetch(`${coord.url}/api/nodes`)).headers.get('cross-origin-embedder-policy')).toBeNull();
+});
+
+test('without builds: a clear 404 for /r/ (still isolated) and 503 for the dashboard', async () => {
+  const r = await fetch(`${bare.url}/r/`);
+  expect(r.status).toBe(404);
+  expect(headersOf(r)).toEqual(ISOLATED);
+  expect(await r.text()).toMatch(/receiver page not built.*npm run build -w @semaigc\/receiver-web/s);
+  const d = await fetch(`${bare.url}/dashboard/`);
+  expect(d.status).toBe(503);
+  expect(await d.text()).toContain('npm run build:web -w @semaigc/coordinator');
+  expect((await fetch(`${bare.url}/bundle/x`)).status).toBe(404);
+});
+
+test('join code, URL and QR code', async () => {
+  const join = (await (await fetch(`${coord.url}/api/join`)).json()) as { code: string; url: string };
+  expect(join.code).toBe('ABC234');
+  expect(join.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/r\/\?join=ABC234$/);
+  expect(coord.joinUrl).toBe(join.url);
+  const qr = await fetch(`${coord.url}/api/join/qr.svg`);
+  expect(qr.headers.get('content-type')).toMatch(/image\/svg\+xml/);
+  const svg = await qr.text();
+  expect(svg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);
+  expect(svg).toContain('<path');
+  expect(bare.joinCode).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+});
+
+test('POST /api/trials: a bad config is a 400 naming the field (JSON and YAML bodies)', async () => {
+  const json = await fetch(`${coord.url}/api/trials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ policy: { kind: 'rooot' } }),
+  });
+  expect(json.status).toBe(400);
+  expect(await json.json()).toMatchObject({
+    path: 'policy.kind',
+    error: expect.stringMatching(/unknown policy 'rooot'/),
+  });
+  const yaml = await fetch(`${coord.url}/api/trials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml' },
+    body: 'totalSteps: 0\n',
+  });
+  expect(await yaml.json()).toMatchObject({ path: 'totalSteps' });
+});
+
+test('POST /api/trials runs a trial; nodes, trials and the summary are readable over HTTP', async () => {
+  const rx = await new TestReceiver('rx-http').start(nats.url);
+  try {
+    const body = JSON.stringify({
+      name: 'over http',
+      prompts: ['a small red circle on the left on a blue background'],
+      policy: { kind: 'local-only' },
+      requestsPerReceiver: 2,
+    });
+    const started = await fetch(`${coord.url}/api/trials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(started.status).toBe(202);
+    const { trialId } = (await started.json()) as { trialId: string };
+    let summary: Response | null = null;
+    await until(
+      () => coord.trials().find((t) => t.trialId === trialId)?.state === 'completed',
+      'trial over HTTP',
+    );
+    summary = await fetch(`${coord.url}/api/trials/${trialId}/summary`);
+    expect(summary.status).toBe(200);
+    expect(await summary.json()).toMatchObject({ trialId, requests: 2, failed: 0, policy: 'local-only' });
+
+    const waited = await fetch(`${coord.url}/api/trials?wait=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(waited.status).toBe(200);
+    expect(await waited.json()).toMatchObject({ requests: 2, status: 'completed' });
+
+    const trials = (await (await fetch(`${coord.url}/api/trials`)).json()) as TrialInfo[];
+    expect(trials.map((t) => t.name)).toEqual(['over http', 'over http']);
+    const nodes = (await (await fetch(`${coord.url}/api/nodes`)).json()) as NodeSummary[];
+    expect(nodes.find((n) => n.nodeId === 'rx-http')).toMatchObject({
+      role: 'receiver',
+      status: 'online',
+      transport: 'nats',
+    });
+    expect((await fetch(`${coord.url}/api/trials/nope/summary`)).status).toBe(404);
+    const metrics = (await (await fetch(`${coord.url}/api/metrics`)).json()) as {
+      records: { accepted: number };
+    };
+    expect(metrics.records.accepted).toBe(4);
+  } finally {
+    await rx.close();
+  }
+});

@@ -1,0 +1,158 @@
+/** Summary statistics, CSV flattening and the terminal table, from hand-made records. */
+import { type RecordMessage, validateMessage } from '@semaigc/protocol';
+import {
+  csvCell,
+  RECORD_CSV_COLUMNS,
+  recordToCsvLine,
+  renderSummaryTable,
+  snrBucket,
+  summarizeByPolicy,
+  summarizeBySnr,
+  summarizeGroup,
+  type TrialSummary,
+} from '../src';
+import { caps, recordFor } from './helpers';
+
+function rec(
+  i: number,
+  over: {
+    e2e: number;
+    snr: number;
+    sat: number;
+    policy?: string;
+    fail?: 'TIMEOUT' | 'NODE_LOST';
+    consistency?: number;
+  },
+): RecordMessage {
+  const base = recordFor(
+    {
+      trialId: 't1',
+      requestId: `t1-r${i}`,
+      prompt: 'a red, "quoted"\nprompt',
+      seed: i,
+      totalSteps: 20,
+      edgeSteps: 10,
+      guidanceScale: 7.5,
+      channel: {
+        mode: 'analog',
+        snrDb: over.snr,
+        normalize: true,
+        fading: { kind: 'none' },
+        equalizer: 'zf',
+        csi: { kind: 'perfect' },
+        link: { bandwidthHz: 1e6, emulate: false },
+      },
+      policy: over.policy ?? 'fixed',
+      checkpointId: null,
+      latency: { minS: 1, maxS: 5, failureS: 60 },
+      deadline: 2e12,
+      receiverId: 'rx-1',
+      replyTo: 'semaigc.v1.error',
+      receiverVariant: 'finetune',
+      edgeId: 'edge-1',
+      deliver: 'latent',
+      createdAt: 1e12,
+      attempt: 0,
+      computeReference: false,
+    },
+    'rx-1',
+    caps(),
+    'edge-1',
+    over.consistency ?? 0.8,
+  );
+  return validateMessage({
+    ...base,
+    timings: { ...base.timings, endToEndMs: over.e2e },
+    satisfaction: over.sat,
+    failed: over.fail !== undefined,
+    failure: over.fail ? { code: over.fail, reason: 'test' } : null,
+    retries: over.fail ? 1 : 0,
+  }) as RecordMessage;
+}
+
+const records = [
+  rec(0, { e2e: 100, snr: -6, sat: 1 }),
+  rec(1, { e2e: 200, snr: -4, sat: 1 }),
+  rec(2, { e2e: 300, snr: 0, sat: 0.5, consistency: 0.4 }),
+  rec(3, { e2e: 60_001, snr: 1, sat: 0, fail: 'TIMEOUT' }),
+  rec(4, { e2e: 400, snr: 10, sat: 0.25, policy: 'edge-only' }),
+  rec(5, { e2e: 7000, snr: 14.9, sat: 0, fail: 'NODE_LOST', policy: 'edge-only' }),
+];
+
+test('group summary: counts, failures by code, satisfaction over all, latency over succeeded', () => {
+  const g = summarizeGroup(records);
+  expect(g).toMatchObject({
+    requests: 6,
+    succeeded: 4,
+    failed: 2,
+    failuresByCode: { TIMEOUT: 1, NODE_LOST: 1 },
+    retried: 2,
+  });
+  expect(g.satisfactionMean).toBeCloseTo((1 + 1 + 0.5 + 0 + 0.25 + 0) / 6, 12);
+  expect(g.consistencyMean).toBeCloseTo((0.8 + 0.8 + 0.4 + 0.8) / 4, 12);
+  // Succeeded end-to-end latencies 100, 200, 300, 400 ms: type-7 quantiles.
+  expect(g.latencyMs.endToEndMs).toEqual({ n: 4, mean: 250, p50: 250, p90: 370, p99: 397 });
+  expect(g.latencyMs.receiverStepsMs).toMatchObject({ n: 4, mean: 30 });
+  expect(summarizeGroup([]).satisfactionMean).toBeNull();
+  expect(summarizeGroup([]).latencyMs.endToEndMs).toBeNull();
+});
+
+test('by policy and by 3 dB SNR bucket', () => {
+  const byPolicy = summarizeByPolicy(records);
+  expect(Object.keys(byPolicy)).toEqual(['edge-only', 'fixed']);
+  expect(byPolicy['edge-only']).toMatchObject({ requests: 2, failed: 1 });
+  expect(summarizeBySnr(records).map((b) => [b.bucket, b.requests, b.failed])).toEqual([
+    ['[-6, -3)', 2, 0],
+    ['[0, 3)', 2, 1],
+    ['[9, 12)', 1, 0],
+    ['[12, 15)', 1, 1],
+  ]);
+  expect(snrBucket(-0.1)).toEqual({ minDb: -3, maxDb: 0 });
+});
+
+test('CSV: one column per dotted path, RFC 4180 quoting, empty for null', () => {
+  const cells = (line: string) => line.trimEnd();
+  const line = cells(recordToCsvLine(records[3]!));
+  expect(line).toContain('"a red, ""quoted""\nprompt"');
+  expect(line).toContain(',TIMEOUT,test,1,');
+  expect(RECORD_CSV_COLUMNS).toContain('timings.endToEndMs');
+  expect(RECORD_CSV_COLUMNS).toContain('receiver.profile.platform');
+  expect(new Set(RECORD_CSV_COLUMNS).size).toBe(RECORD_CSV_COLUMNS.length);
+  expect([csvCell(null), csvCell(1.5), csvCell(true), csvCell('x,y')]).toEqual(['', '1.5', 'true', '"x,y"']);
+});
+
+test('the terminal table shows the trial, each stage and each SNR bucket', () => {
+  const summary: TrialSummary = {
+    ...summarizeGroup(records),
+    trialId: 't1',
+    name: 'table',
+    status: 'completed',
+    reason: null,
+    policy: 'fixed',
+    totalSteps: 20,
+    planned: 6,
+    receiverIds: ['rx-1'],
+    edgeIds: ['edge-1'],
+    startedAt: 0,
+    endedAt: 1,
+    durationMs: 1,
+    byPolicy: summarizeByPolicy(records),
+    bySnr: summarizeBySnr(records),
+    runDir: '/tmp/x',
+    files: { records: '/tmp/x/records.jsonl', csv: '', summary: '', config: '', images: '' },
+  };
+  const text = renderSummaryTable(summary);
+  for (const s of [
+    'table (t1)',
+    '6/6',
+    'TIMEOUT 1',
+    'NODE_LOST 1',
+    'end to end',
+    '250.0',
+    '[12, 15)',
+    'edge-only',
+    '/tmp/x/records.jsonl',
+  ]) {
+    expect(text).toContain(s);
+  }
+});
