@@ -81,7 +81,7 @@ export const DEFAULT_COORDINATOR = Object.freeze({
   dashboardRoot: path.resolve(__dirname, '..', 'dist-web'),
 });
 
-export interface StartTrialOptions extends RunTrialOptions {}
+export type StartTrialOptions = RunTrialOptions;
 
 export interface CoordinatorHandle {
   /** http://host:port of the dashboard and API. */
@@ -153,7 +153,7 @@ class Coordinator implements CoordinatorInbox {
       heartbeatIntervalMs: this.registry.heartbeatIntervalMs,
       nodeTimeoutMs: this.registry.nodeTimeoutMs,
       serverTime: Date.now(),
-    }) as WelcomeMessage;
+    });
   }
 
   heartbeat(msg: HeartbeatMessage, via: Via): void {

@@ -342,7 +342,7 @@ export class TestReceiver extends Peer {
           const msg = decode(m.data);
           if (msg.type !== 'latent' && msg.type !== 'image') return;
           this.payloads.push(msg.requestId);
-          this.answer({ ...msg.request, v: 1, type: 'request' } as RequestMessage, msg.edgeId);
+          this.answer({ ...msg.request, v: 1, type: 'request' }, msg.edgeId);
         },
       }),
     );

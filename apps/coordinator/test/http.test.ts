@@ -116,7 +116,7 @@ test('POST /api/trials: a bad config is a 400 naming the field (JSON and YAML bo
   expect(json.status).toBe(400);
   expect(await json.json()).toMatchObject({
     path: 'policy.kind',
-    error: expect.stringMatching(/unknown policy 'rooot'/),
+    error: expect.stringMatching(/unknown policy 'rooot'/) as unknown,
   });
   const yaml = await fetch(`${coord.url}/api/trials`, {
     method: 'POST',

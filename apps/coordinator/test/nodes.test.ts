@@ -201,7 +201,10 @@ test('NATS: garbage and a wrong-version hello are dropped, logged with the node 
   // A message of the wrong type for its subject.
   nc.publish(RECORD_SUBJECT, helloBytes('confused-node'));
   await until(() => coord.metrics.dropped.total >= before + 4, 'drops counted');
-  expect(dropLogs('edge-x')[0]).toMatchObject({ code: 'BAD_MESSAGE', reason: expect.stringMatching(/seq/) });
+  expect(dropLogs('edge-x')[0]).toMatchObject({
+    code: 'BAD_MESSAGE',
+    reason: expect.stringMatching(/seq/) as unknown,
+  });
   expect(dropLogs('confused-node')[0]).toMatchObject({ code: 'UNKNOWN_TYPE' });
   expect(coord.metrics.dropped.byNode).toMatchObject({
     'old-phone': 1,

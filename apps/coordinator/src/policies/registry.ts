@@ -7,7 +7,7 @@
  * `schema` (zod, optional) validates the policy's config section; its errors name the
  * field as `policy.<field>`.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { PluginError } from '../errors';
 import {
   type PolicyTrialInfo,
@@ -61,7 +61,7 @@ export function registerPolicy<C extends PolicyConfig = PolicyConfig>(
     throw new PluginError(`policy '${name}' is already registered (pass { replace: true } to replace it)`);
   }
   policies.set(name, {
-    factory: factory as PolicyFactory<never>,
+    factory: factory,
     schema: options.schema ?? null,
     needsEdge: options.needsEdge ?? true,
   });

@@ -41,7 +41,7 @@ export function runFiles(runsDir: string, trialId: string): RunFiles {
 export class Recorder {
   private chain: Promise<void> = Promise.resolve();
   private readonly kept: RecordMessage[] = [];
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   private constructor(readonly files: RunFiles) {}
 
@@ -58,7 +58,7 @@ export class Recorder {
     const next = this.chain.then(task);
     // Keep the chain alive after a failed write; the error is reported by close().
     this.chain = next.catch((err: unknown) => {
-      this.failure ??= err;
+      this.failure ??= err instanceof Error ? err : new Error(String(err));
     });
     return next;
   }

@@ -14,7 +14,7 @@ export function peekSenderId(bytes: unknown): string | null {
     const v: unknown = unpackr.unpack(bytes);
     if (typeof v !== 'object' || v === null) return null;
     const o = v as Record<string, unknown>;
-    for (const k of ['nodeId', 'receiverId', 'edgeId']) if (isSubjectToken(o[k])) return o[k] as string;
+    for (const k of ['nodeId', 'receiverId', 'edgeId']) if (isSubjectToken(o[k])) return o[k];
   } catch {
     // Not msgpack at all: nothing to peek.
   }

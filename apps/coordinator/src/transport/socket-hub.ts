@@ -182,10 +182,11 @@ export class SocketHub {
     (this.io.to(DASHBOARD_ROOM).emit as (e: string, p: unknown) => boolean)(event, payload);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.io.disconnectSockets(true);
     // io.close() also closes the HTTP server, which the HTTP layer owns; closing the engine is enough.
     this.io.engine.close();
     this.queued.clear();
+    return Promise.resolve();
   }
 }

@@ -651,7 +651,7 @@ export class TrialRun {
             typeof err === 'object' &&
             err !== null &&
             'isNoResponders' in err &&
-            typeof (err as { isNoResponders: unknown }).isNoResponders === 'function' &&
+            typeof err.isNoResponders === 'function' &&
             (err as { isNoResponders: () => boolean }).isNoResponders();
           pending.settle(
             noResponders
