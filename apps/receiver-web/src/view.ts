@@ -108,7 +108,12 @@ export class ReceiverView {
         `edge ${record.edgeSteps} / device ${record.totalSteps - record.edgeSteps} of ${record.totalSteps} steps`,
       ],
       ['channel', record.channelMode],
-      ['SNR set / measured', `${db(record.snrDbSet)} / ${db(record.snrDbMeasured)}`],
+      [
+        'SNR set / measured',
+        record.edgeId === null
+          ? 'no channel (Local AIGC)'
+          : `${db(record.snrDbSet)} / ${db(record.snrDbMeasured)}`,
+      ],
       ['queue', ms(t.queueMs)],
       ['text encode', ms(t.textEncodeMs)],
       ['edge steps', ms(t.edgeStepsMs)],

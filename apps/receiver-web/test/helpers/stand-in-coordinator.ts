@@ -1,0 +1,110 @@
+/**
+ * The coordinator's socket.io side as the page sees it, for testing the page alone: a real
+ * socket.io server (same event maps, same codec) that checks the join code at the
+ * handshake, answers hello with welcome, and queues everything the page sends so a test can
+ * wait for it. The real coordinator (apps/coordinator) is exercised by the lab's e2e test.
+ */
+import type * as http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  decode,
+  decodeAs,
+  encode,
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type Message,
+  type MessageOf,
+  type MessageType,
+  type ServerToClientEvents,
+  type WireBytes,
+} from '@semaigc/protocol';
+
+type PageSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+export const STAND_IN_ID = 'coord-test';
+
+export class StandInCoordinator {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** The most recent page connection. */
+  socket: PageSocket | null = null;
+  private readonly inbox: Message[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    server: http.Server,
+    readonly joinCode: string,
+    readonly heartbeatIntervalMs = 200,
+  ) {
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(server, { path: '/socket.io/' });
+    this.io.use((socket, next) => {
+      const auth = socket.handshake.auth as { joinCode?: unknown };
+      next(
+        auth.joinCode === joinCode ? undefined : new Error(`unknown join code '${String(auth.joinCode)}'`),
+      );
+    });
+    this.io.on('connection', (s) => this.accept(s));
+  }
+
+  private accept(s: PageSocket): void {
+    this.socket = s;
+    s.on('hello', (bytes, ack) => {
+      const hello = decodeAs('hello', bytes);
+      this.push(hello);
+      ack(
+        encode({
+          v: PROTOCOL_VERSION,
+          type: 'welcome',
+          nodeId: hello.nodeId,
+          coordinatorId: STAND_IN_ID,
+          heartbeatIntervalMs: this.heartbeatIntervalMs,
+          nodeTimeoutMs: 3 * this.heartbeatIntervalMs,
+          serverTime: Date.now(),
+        }),
+      );
+    });
+    for (const event of ['heartbeat', 'bye', 'record', 'preview', 'fault'] as const) {
+      s.on(event, (bytes: WireBytes) => this.push(decode(bytes)));
+    }
+  }
+
+  private push(msg: Message): void {
+    this.inbox.push(msg);
+    const w = this.waiters;
+    this.waiters = [];
+    for (const wake of w) wake();
+  }
+
+  /** Removes and returns the first message of `type` (waiting for it up to `timeoutMs`). */
+  async take<T extends MessageType>(type: T, timeoutMs = 120_000): Promise<MessageOf<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return this.inbox.splice(i, 1)[0] as MessageOf<T>;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no '${type}' from the page within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Drops queued messages of a type (e.g. heartbeats piling up between steps). */
+  discard(type: MessageType): void {
+    for (let i = this.inbox.length - 1; i >= 0; i--)
+      if (this.inbox[i]!.type === type) this.inbox.splice(i, 1);
+  }
+
+  /** Sends raw bytes on a server→page event (a job, or deliberately broken bytes). */
+  send(event: 'latent' | 'image' | 'request', bytes: Uint8Array): void {
+    if (!this.socket) throw new Error('no page is connected');
+    this.socket.emit(event, bytes);
+  }
+
+  close(): Promise<void> {
+    return this.io.close().then(() => undefined);
+  }
+}
