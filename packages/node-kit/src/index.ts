@@ -4,3 +4,6 @@ export * from './profile';
 export * from './pipeline';
 export * from './lifecycle';
 export * from './node-id';
+export * from './errors';
+export * from './free-port';
+export * from './nats-server';

@@ -1,6 +1,7 @@
 /**
  * Starts a real `nats-server` (from PATH) on a free loopback port, with JetStream storing in
- * a fresh temp dir, the way nats.js's own test kit does. `stop()` is awaited: it sends
+ * a fresh temp dir, the way nats.js's own test kit does. The lab uses it for its private
+ * server when no --nats URL is given; packages/testkit re-exports it for tests. `stop()` is awaited: it sends
  * SIGTERM, waits for the exit (SIGKILL after a grace period) and removes the temp dir, so
  * no orphan process or directory survives a test.
  */

@@ -6,8 +6,8 @@ export class TestkitError extends Error {
   }
 }
 
-/** nats-server is missing, exited early or never became ready. */
-export class NatsServerError extends TestkitError {}
+/** nats-server is missing, exited early or never became ready (defined in @semaigc/node-kit). */
+export { NatsServerError } from '@semaigc/node-kit';
 
 /** Chromium is missing or failed to launch. */
 export class BrowserLaunchError extends TestkitError {}

@@ -1,0 +1,10 @@
+/** Errors of the Node kit: `name` set, `cause` kept. */
+export class NodeKitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** nats-server is missing, exited early or never became ready. */
+export class NatsServerError extends NodeKitError {}
