@@ -1,0 +1,92 @@
+/**
+ * The dashboard page (built by Vite into dist-web/, served at /dashboard/). It joins the
+ * coordinator's 'dashboard' socket.io room, gets a snapshot, then live events: node lists,
+ * trial.start/progress/end, records and previews. Protocol messages arrive encoded, exactly
+ * as on NATS, and are decoded here with @semaigc/protocol.
+ */
+import { decode } from '@semaigc/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { DashboardSnapshot, NodeSummary, TrialInfo } from '../api-types';
+import type { CoordinatorMetrics } from '../metrics';
+import { LiveCharts } from './charts';
+import { $ } from './dom';
+import { addPreview } from './images-view';
+import { renderNodes } from './nodes-view';
+import { addRecordRow, renderProgress, renderStart, renderTrialHeader } from './trial-view';
+
+const charts = new LiveCharts();
+
+function setConnection(ok: boolean, text: string): void {
+  const el = $('connection');
+  el.className = `conn ${ok ? 'ok' : 'down'}`;
+  el.textContent = text;
+}
+
+function renderMetrics(m: CoordinatorMetrics): void {
+  $('metrics').textContent =
+    `messages: ${m.received.nats} NATS · ${m.received.socket} socket.io · relayed ${m.relayed.latent + m.relayed.image} · ` +
+    `records ${m.records.accepted} · previews ${m.previews.received} · dropped ${m.dropped.total}` +
+    (m.dropped.total
+      ? ` (${Object.entries(m.dropped.byNode)
+          .map(([n, c]) => `${n}: ${c}`)
+          .join(', ')})`
+      : '');
+}
+
+function renderTrials(list: TrialInfo[]): void {
+  renderTrialHeader(list[0] ?? null);
+}
+
+function renderJoin(s: DashboardSnapshot): void {
+  $('join-code').textContent = s.join.code;
+  const link = $('join-url') as HTMLAnchorElement;
+  link.href = s.join.url;
+  link.textContent = s.join.url;
+  ($('join-qr') as HTMLImageElement).src = `/api/join/qr.svg?code=${encodeURIComponent(s.join.code)}`;
+  $('coordinator-id').textContent = s.coordinatorId;
+}
+
+const socket: Socket = io({ transports: ['websocket', 'polling'] });
+socket.on('connect', () => {
+  setConnection(true, 'live');
+  socket.emit('dashboard', (s: DashboardSnapshot) => {
+    renderJoin(s);
+    renderNodes(s.nodes);
+    renderTrials(s.trials);
+    renderMetrics(s.metrics);
+  });
+});
+socket.on('disconnect', () => setConnection(false, 'reconnecting…'));
+socket.on('connect_error', () => setConnection(false, 'coordinator unreachable'));
+socket.on('nodes', (nodes: NodeSummary[]) => renderNodes(nodes));
+socket.on('trials', (list: TrialInfo[]) => renderTrials(list));
+socket.on('metrics', (m: CoordinatorMetrics) => renderMetrics(m));
+socket.on('trial.start', (b: ArrayBuffer) => {
+  const m = decode(b);
+  if (m.type !== 'trial.start') return;
+  charts.reset();
+  $('records-body').replaceChildren();
+  renderStart(m);
+  renderProgress({ done: 0, failed: 0, total: m.requests, meanSatisfaction: null, inFlight: 0 });
+});
+socket.on('trial.progress', (b: ArrayBuffer) => {
+  const m = decode(b);
+  if (m.type === 'trial.progress') renderProgress(m);
+});
+socket.on('trial.end', (b: ArrayBuffer) => {
+  const m = decode(b);
+  if (m.type !== 'trial.end') return;
+  const state = $('trial-state');
+  state.textContent = m.status;
+  state.className = `badge ${m.status}`;
+});
+socket.on('record', (b: ArrayBuffer) => {
+  const r = decode(b);
+  if (r.type !== 'record') return;
+  charts.add(r.timings.endToEndMs, r.satisfaction, r.failed);
+  addRecordRow(r);
+});
+socket.on('preview', (b: ArrayBuffer) => {
+  const p = decode(b);
+  if (p.type === 'preview') addPreview(p);
+});
