@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { coordinatorCommand, edgeCommand, labCommand, receiverCommand, trialCommand } from './commands/live';
 import { rootCommand } from './commands/root';
 
 export function buildProgram(): Command {
@@ -8,5 +9,10 @@ export function buildProgram(): Command {
     )
     .version('0.1.0')
     .showHelpAfterError()
+    .addCommand(labCommand())
+    .addCommand(trialCommand())
+    .addCommand(coordinatorCommand())
+    .addCommand(edgeCommand())
+    .addCommand(receiverCommand())
     .addCommand(rootCommand());
 }

@@ -1,0 +1,3 @@
+export { labCommand } from './lab';
+export { coordinatorCommand, edgeCommand, receiverCommand } from './roles';
+export { trialCommand } from './trial';

@@ -1,0 +1,153 @@
+/**
+ * `semaigc lab`: the embedded lab. Starts a private nats-server (unless --nats is given),
+ * the coordinator with its dashboard, edges and headless receivers, waits for them to
+ * register, runs the default trial (or --trial FILE) with a progress bar, prints the summary
+ * table, and keeps the dashboard up until Ctrl-C (--once exits after the trial).
+ */
+import { Command, Option } from 'commander';
+import {
+  loadTrialConfig,
+  renderSummaryTable,
+  startCoordinator,
+  type TrialConfig,
+  type TrialConfigInput,
+} from '@semaigc/coordinator';
+import { startEdge } from '@semaigc/edge';
+import { createLogger, loadNodePipeline, startNatsServer } from '@semaigc/node-kit';
+import { startReceivers } from '@semaigc/receiver-node';
+import { DEFAULT_LAB_TRIAL, RECEIVER_WEB_ROOT } from '../../live/defaults';
+import { trialProgressBar } from '../../live/progress';
+import { untilInterrupted } from '../../live/signals';
+import { bundleOption, int, share } from './options';
+
+interface LabOptions {
+  nats?: string;
+  host: string;
+  port: number;
+  runs: string;
+  bundle?: string;
+  edges: number;
+  receivers: number;
+  edgeShare: number;
+  receiverShare: number;
+  trial?: string;
+  requests?: number;
+  once: boolean;
+  runTrial: boolean;
+}
+
+export function labCommand(): Command {
+  return new Command('lab')
+    .description(
+      'Run the embedded lab: a private nats-server, the coordinator and dashboard, edges and headless receivers, and a default trial (40 requests over an SNR sweep of -6..15 dB, a = 10 of 20).',
+    )
+    .option('--nats <url>', 'use this NATS server instead of starting a private one (e.g. nats://host:4222)')
+    .option(
+      '--host <addr>',
+      'HTTP listen address of the dashboard; 0.0.0.0 lets phones on the LAN join',
+      '127.0.0.1',
+    )
+    .addOption(
+      new Option('--port <n>', 'HTTP port of the dashboard (0: any free port)')
+        .default(8080)
+        .argParser(int('--port', 0, 65535)),
+    )
+    .option(
+      '--runs <dir>',
+      'where runs/<trial-id>/ (records.jsonl, records.csv, summary.json, images/) go',
+      'runs',
+    )
+    .addOption(bundleOption())
+    .addOption(
+      new Option('--edges <n>', 'edge transmitters to start in this process')
+        .default(1)
+        .argParser(int('--edges', 0, 64)),
+    )
+    .addOption(
+      new Option('--receivers <n>', 'headless receivers to start in this process')
+        .default(1)
+        .argParser(int('--receivers', 0, 10000)),
+    )
+    .addOption(
+      new Option('--edge-share <p>', "edges' compute share p (PACR): each step stretched to measured/p")
+        .default(1)
+        .argParser(share('--edge-share')),
+    )
+    .addOption(
+      new Option('--receiver-share <p>', "receivers' compute share p (weaker-device emulation)")
+        .default(1)
+        .argParser(share('--receiver-share')),
+    )
+    .option('--trial <file>', 'run this trial config (YAML or JSON) instead of the default trial')
+    .addOption(
+      new Option('--requests <n>', 'requests per receiver of the default trial (default 40)').argParser(
+        int('--requests', 1, 1_000_000),
+      ),
+    )
+    .option('--once', 'exit after the trial instead of keeping the dashboard up', false)
+    .option('--no-run-trial', 'start the lab and the dashboard without running a trial')
+    .action(async (o: LabOptions) => {
+      const level = process.env['SEMAIGC_LOG_LEVEL'] ?? 'warn';
+      const log = (ns: string) => createLogger(ns, level);
+      const nats = o.nats ? null : await startNatsServer();
+      const natsUrl = o.nats ?? nats!.url;
+      const closers: (() => Promise<void>)[] = [];
+      try {
+        const coordinator = await startCoordinator({
+          natsUrl,
+          host: o.host,
+          port: o.port,
+          runsDir: o.runs,
+          webRoot: RECEIVER_WEB_ROOT,
+          ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          logger: log('coordinator'),
+        });
+        closers.push(() => coordinator.close());
+        process.stdout.write(
+          `lab: NATS ${natsUrl}${nats ? ' (private)' : ''}\n` +
+            `lab: dashboard ${coordinator.url}/dashboard/\n` +
+            `lab: phones join ${coordinator.joinUrl} (code ${coordinator.joinCode})\n`,
+        );
+        // One pipeline shared by the in-process nodes: sessions load once.
+        const pipeline = o.edges + o.receivers > 0 ? await loadNodePipeline({ bundleDir: o.bundle }) : null;
+        if (pipeline) closers.push(() => pipeline.release());
+        for (let i = 0; i < o.edges; i++) {
+          const e = await startEdge({
+            natsUrl,
+            id: `edge-${i}`,
+            pipeline: pipeline!,
+            computeShare: o.edgeShare,
+            logger: log('edge'),
+          });
+          closers.push(() => e.close());
+        }
+        if (o.receivers > 0) {
+          const rx = await startReceivers({
+            natsUrl,
+            count: o.receivers,
+            idPrefix: 'rx',
+            pipeline: pipeline!,
+            computeShare: o.receiverShare,
+            logger: log('receiver'),
+          });
+          closers.push(() => rx.close());
+        }
+        if (o.runTrial) {
+          const config: TrialConfigInput | TrialConfig = o.trial
+            ? await loadTrialConfig(o.trial)
+            : { ...DEFAULT_LAB_TRIAL, ...(o.requests ? { requestsPerReceiver: o.requests } : {}) };
+          const bar = trialProgressBar((config.requestsPerReceiver ?? 10) * Math.max(1, o.receivers));
+          const summary = await coordinator.runTrial(config, { onProgress: (p, r) => bar.update(p, r) });
+          bar.stop();
+          process.stdout.write(renderSummaryTable(summary) + '\n');
+        }
+        if (!o.once) {
+          process.stdout.write(`lab: dashboard stays up at ${coordinator.url}/dashboard/ — Ctrl-C to stop\n`);
+          await untilInterrupted();
+        }
+      } finally {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+        await nats?.stop();
+      }
+    });
+}

@@ -1,0 +1,28 @@
+/** Option parsers shared by the live commands; errors name the option. */
+import { InvalidArgumentError, Option } from 'commander';
+
+export function int(name: string, min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
+    return n;
+  };
+}
+
+export function share(name: string): (v: string) => number {
+  return (v) => {
+    const p = Number(v);
+    if (!(p > 0 && p <= 1))
+      throw new InvalidArgumentError(`${name} must be a compute share in (0, 1], got '${v}'`);
+    return p;
+  };
+}
+
+export function bundleOption(): Option {
+  return new Option('--bundle <dir>', 'model bundle directory (default: packages/models/default)');
+}
+
+export function natsOption(): Option {
+  return new Option('--nats <url>', 'NATS server URL, e.g. nats://lab-host:4222').makeOptionMandatory();
+}

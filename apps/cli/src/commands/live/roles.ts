@@ -1,0 +1,139 @@
+/**
+ * Single roles for multi-machine labs: `semaigc coordinator`, `semaigc edge`,
+ * `semaigc receiver`, each joining an existing NATS server and running until Ctrl-C.
+ */
+import { Command, Option } from 'commander';
+import { startCoordinator } from '@semaigc/coordinator';
+import { startEdge } from '@semaigc/edge';
+import { createLogger } from '@semaigc/node-kit';
+import { startReceivers } from '@semaigc/receiver-node';
+import { RECEIVER_WEB_ROOT } from '../../live/defaults';
+import { untilInterrupted } from '../../live/signals';
+import { bundleOption, int, natsOption, share } from './options';
+
+const logger = (ns: string) => createLogger(ns, process.env['SEMAIGC_LOG_LEVEL'] ?? 'info');
+
+export function coordinatorCommand(): Command {
+  return new Command('coordinator')
+    .description(
+      'Run the coordinator (registry, trials, recorder, dashboard, receiver web app) on an existing NATS server.',
+    )
+    .addOption(natsOption())
+    .option('--host <addr>', 'HTTP listen address; 0.0.0.0 lets phones on the LAN join', '0.0.0.0')
+    .addOption(new Option('--port <n>', 'HTTP port').default(8080).argParser(int('--port', 0, 65535)))
+    .option('--runs <dir>', 'where runs/<trial-id>/ go', 'runs')
+    .addOption(bundleOption())
+    .option('--public-url <url>', 'base URL phones use in the join link (default http://<lan-ip>:<port>)')
+    .action(
+      async (o: {
+        nats: string;
+        host: string;
+        port: number;
+        runs: string;
+        bundle?: string;
+        publicUrl?: string;
+      }) => {
+        const c = await startCoordinator({
+          natsUrl: o.nats,
+          host: o.host,
+          port: o.port,
+          runsDir: o.runs,
+          webRoot: RECEIVER_WEB_ROOT,
+          ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+          logger: logger('coordinator'),
+        });
+        process.stdout.write(`coordinator: dashboard ${c.url}/dashboard/, phones join ${c.joinUrl}\n`);
+        await untilInterrupted();
+        await c.close();
+      },
+    );
+}
+
+export function edgeCommand(): Command {
+  return new Command('edge')
+    .description(
+      'Run an edge transmitter: text encoding + a DDIM steps on onnxruntime-node, the channel, the latent to the receiver.',
+    )
+    .addOption(natsOption())
+    .option('--id <id>', 'node id (letters, digits, - and _; default edge-<random>)')
+    .addOption(
+      new Option(
+        '--compute-share <p>',
+        'PACR p in (0, 1]: each step is stretched to measured/p; records say so',
+      )
+        .default(1)
+        .argParser(share('--compute-share')),
+    )
+    .addOption(
+      new Option('--threads <n>', 'onnxruntime-node intra-op threads')
+        .default(1)
+        .argParser(int('--threads', 1, 256)),
+    )
+    .addOption(bundleOption())
+    .action(
+      async (o: { nats: string; id?: string; computeShare: number; threads: number; bundle?: string }) => {
+        const e = await startEdge({
+          natsUrl: o.nats,
+          ...(o.id ? { id: o.id } : {}),
+          computeShare: o.computeShare,
+          threads: o.threads,
+          ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          logger: logger('edge'),
+        });
+        process.stdout.write(
+          `edge ${e.id}: ready, measured step ${e.stepMs.toFixed(2)} ms, compute share ${o.computeShare}\n`,
+        );
+        await untilInterrupted();
+        await e.close();
+      },
+    );
+}
+
+export function receiverCommand(): Command {
+  return new Command('receiver')
+    .description(
+      'Run headless receivers (onnxruntime-node): the receiver steps, decode, quality and records, for automation and load trials.',
+    )
+    .addOption(natsOption())
+    .addOption(
+      new Option('--count <n>', 'receivers in this process (load trials)')
+        .default(1)
+        .argParser(int('--count', 1, 10000)),
+    )
+    .option('--id-prefix <prefix>', 'receiver ids are <prefix>-<n> (default rx-<random>)')
+    .addOption(
+      new Option('--compute-share <p>', 'weaker-device emulation: each receiver step stretched to measured/p')
+        .default(1)
+        .argParser(share('--compute-share')),
+    )
+    .addOption(
+      new Option('--threads <n>', 'onnxruntime-node intra-op threads')
+        .default(1)
+        .argParser(int('--threads', 1, 256)),
+    )
+    .addOption(bundleOption())
+    .action(
+      async (o: {
+        nats: string;
+        count: number;
+        idPrefix?: string;
+        computeShare: number;
+        threads: number;
+        bundle?: string;
+      }) => {
+        const r = await startReceivers({
+          natsUrl: o.nats,
+          count: o.count,
+          ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
+          computeShare: o.computeShare,
+          threads: o.threads,
+          ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          logger: logger('receiver'),
+        });
+        process.stdout.write(`receivers ready: ${r.ids.join(', ')}\n`);
+        await untilInterrupted();
+        await r.close();
+      },
+    );
+}

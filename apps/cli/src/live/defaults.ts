@@ -1,0 +1,26 @@
+/**
+ * The embedded lab's default trial: 40 requests over an SNR sweep from −6 to 15 dB with the
+ * edge running a = 10 of T̂ = 20 steps, analog AWGN with link timing emulated on a narrow
+ * link so the transmission delay O/v is visible, PSNR/SSIM against the channel-free
+ * reference, and a latency band scaled to the small default model (the paper's 5–25 s band
+ * is for Stable Diffusion on a GPU).
+ */
+import * as path from 'node:path';
+import type { TrialConfigInput } from '@semaigc/coordinator';
+
+export const DEFAULT_LAB_TRIAL: TrialConfigInput = {
+  name: 'lab-default',
+  prompts: { generator: 'grammar', seed: 1, count: 40 },
+  seeds: { base: 1000 },
+  totalSteps: 20,
+  policy: { kind: 'fixed', edgeSteps: 10 },
+  channel: { mode: 'analog', link: { bandwidthHz: 50e3, emulate: true } },
+  snr: { kind: 'sweep', valuesDb: [-6, -3, 0, 3, 6, 9, 12, 15] },
+  requestsPerReceiver: 40,
+  arrival: { kind: 'closed-loop' },
+  latency: { minS: 0.5, maxS: 2, failureS: 20 },
+  computeReference: true,
+};
+
+/** Where the browser receiver's build lives (served at /r/). */
+export const RECEIVER_WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'receiver-web', 'dist');
