@@ -10,6 +10,7 @@ import type { SplitPipeline } from '@semaigc/diffusion';
 import {
   decode,
   encode,
+  PREVIEW_SUBJECT,
   RECORD_SUBJECT,
   receiverLatentSubject,
   receiverRequestSubject,
@@ -26,7 +27,7 @@ import {
   nodeDeviceProfile,
   type Logger,
 } from '@semaigc/node-kit';
-import { ReceiverCore, type ReceiverJob } from '@semaigc/receiver';
+import { previewMessage, ReceiverCore, type ReceiverJob } from '@semaigc/receiver';
 
 export interface ReceiversOptions {
   natsUrl: string;
@@ -100,13 +101,15 @@ function startOne(
     const arrival = { arrivedAt, payloadBytes: job.type === 'request' ? 0 : m.data.byteLength };
     busy++;
     try {
-      const { record } = await core.handle(job, arrival);
+      const { record, image } = await core.handle(job, arrival);
       nc.publish(RECORD_SUBJECT, encode(record));
+      nc.publish(PREVIEW_SUBJECT, encode(previewMessage(record, image)));
       stats.records++;
     } catch (err) {
       const e = toErrorMessage(err, { requestId: request.requestId, nodeId: id });
       log.error({ requestId: request.requestId, err: e.reason }, 'job failed');
       nc.publish(
+        PREVIEW_SUBJECT,
         RECORD_SUBJECT,
         encode(core.failedRecord(request, e.code === 'INTERNAL' ? 'MODEL_ERROR' : e.code, e.reason, arrival)),
       );

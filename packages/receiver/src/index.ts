@@ -3,3 +3,4 @@ export * from './errors';
 export * from './reference-cache';
 export * from './variant';
 export * from './receiver-core';
+export * from './preview';
