@@ -109,7 +109,6 @@ function startOne(
       const e = toErrorMessage(err, { requestId: request.requestId, nodeId: id });
       log.error({ requestId: request.requestId, err: e.reason }, 'job failed');
       nc.publish(
-        PREVIEW_SUBJECT,
         RECORD_SUBJECT,
         encode(core.failedRecord(request, e.code === 'INTERNAL' ? 'MODEL_ERROR' : e.code, e.reason, arrival)),
       );
