@@ -33,7 +33,8 @@ export class LiveCharts {
       {
         ...common,
         width: width(latEl),
-        scales: { x: { time: false } },
+        // From 0, so an empty chart still has axes and small differences do not look large.
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(100, (max ?? 0) * 1.1)] } },
         axes: [{ label: 'request (completion order)' }, { label: 'end to end (ms)', size: 60 }],
         series: [
           { label: 'request' },

@@ -27,9 +27,9 @@ export function renderNodes(nodes: NodeSummary[]): void {
     (a, b) => order[a.role] - order[b.role] || a.nodeId.localeCompare(b.nodeId),
   )) {
     const c = n.capabilities;
-    const device = [
-      c.runtime.kind,
-      c.backend,
+    const device = `${c.runtime.kind} · ${c.backend}`;
+    const hw = [
+      c.profile.platform,
       c.profile.cores ? `${c.profile.cores} cores` : null,
       c.profile.memoryGiB ? `${fmt(c.profile.memoryGiB, 0)} GiB` : null,
     ]
@@ -41,12 +41,7 @@ export function renderNodes(nodes: NodeSummary[]): void {
         { class: n.status },
         h('td', {}, h('span', { class: `role ${n.role}` }, n.role)),
         h('td', { title: n.name }, h('strong', {}, n.nodeId), h('div', { class: 'sub' }, n.name)),
-        h(
-          'td',
-          { title: c.profile.userAgent ?? c.profile.platform },
-          device,
-          h('div', { class: 'sub' }, c.profile.platform),
-        ),
+        h('td', { title: c.profile.userAgent ?? c.profile.platform }, device, h('div', { class: 'sub' }, hw)),
         h('td', { class: 'num' }, fmt(c.stepMs, 1)),
         h('td', { class: 'num' }, `${Math.round(c.computeShare * 100)}%`),
         h('td', { class: 'num' }, `${Math.max(n.assigned, n.reportedInFlight)}/${c.maxConcurrent}`),
