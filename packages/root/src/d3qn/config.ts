@@ -35,7 +35,7 @@ export interface D3qnConfig {
 export const DEFAULT_D3QN_CONFIG: Readonly<D3qnConfig> = Object.freeze({
   hiddenUnits: [256, 256],
   gamma: 0,
-  learningRate: 1e-3,
+  learningRate: 5e-4,
   batchSize: 64,
   bufferSize: 20_000,
   learningStarts: 256,

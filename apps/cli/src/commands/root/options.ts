@@ -88,7 +88,7 @@ export function addCommonOptions(cmd: Command): Command {
 /** The training settings: budget, seed, action grid and D3QN overrides. */
 export function addTrainingOptions(cmd: Command): Command {
   return cmd
-    .option('--episodes <n>', 'training episodes (user sessions of 32 requests)', parseInteger(1), 150)
+    .option('--episodes <n>', 'training episodes (user sessions of 32 requests)', parseInteger(1), 200)
     .option('--seed <n>', 'seed of the simulator, the initial weights and exploration', parseInteger(0), 1)
     .option(
       '--grid <grid>',
@@ -101,7 +101,7 @@ export function addTrainingOptions(cmd: Command): Command {
       'discount γ (default 0; the paper uses 0.99, see packages/root/README.md)',
       parseNumber(0, 1),
     )
-    .option('--learning-rate <x>', 'Adam learning rate (default 1e-3)', parseNumber(1e-8, 1))
+    .option('--learning-rate <x>', 'Adam learning rate (default 5e-4)', parseNumber(1e-8, 1))
     .option(
       '--hidden <units>',
       "hidden layer widths, comma-separated (default '256,256', the paper's)",
