@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { PAPER_PROFILE, parseCheckpoint } from '@semaigc/root';
 import { parseGrid, parseInteger, parseNumber } from '../src/commands/root/options';
 import { readJson, writeCsv } from '../src/node/files';
-import { buildProgram } from '../src/program';
+import { rootCommand } from '../src/commands/root';
 import { evaluate } from '../src/root/evaluation';
 import { summarise, summaryMarkdown } from '../src/root/summary';
 
@@ -15,9 +15,8 @@ describe('semaigc root train → eval data', () => {
   test('train writes a loadable checkpoint with its curve, training.csv and train.json', async () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await buildProgram().parseAsync(
+      await rootCommand().parseAsync(
         [
-          'root',
           'train',
           '--episodes',
           '10',
