@@ -17,6 +17,7 @@ import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
 import {
   type ByeMessage,
   encode,
+  errorMessage,
   ERROR_SUBJECT,
   type ErrorMessage,
   type HeartbeatMessage,
@@ -113,6 +114,7 @@ class Coordinator implements CoordinatorInbox {
   hub: SocketHub | null = null;
   join: JoinInfo = { code: '', url: '' };
   private pushTimer: NodeJS.Timeout | null = null;
+  private readonly rehelloAt = new Map<string, number>();
 
   constructor(
     readonly coordinatorId: string,
@@ -157,9 +159,16 @@ class Coordinator implements CoordinatorInbox {
   }
 
   heartbeat(msg: HeartbeatMessage, via: Via): void {
-    if (!this.registry.heartbeat(msg)) {
-      this.metrics.unknownHeartbeats += 1;
-      this.log.debug({ nodeId: msg.nodeId, via }, 'heartbeat from a node that said no hello');
+    if (this.registry.heartbeat(msg)) return;
+    this.metrics.unknownHeartbeats += 1;
+    this.log.debug({ nodeId: msg.nodeId, via }, 'heartbeat from a node that said no hello');
+    // A node that beats without a hello (the coordinator restarted) is told to say hello
+    // again, at most once per node timeout, on its control subject.
+    const last = this.rehelloAt.get(msg.nodeId) ?? 0;
+    if (via === 'nats' && Date.now() - last > this.registry.nodeTimeoutMs) {
+      this.rehelloAt.set(msg.nodeId, Date.now());
+      const err = errorMessage('NODE_LOST', 'unknown node: send hello again', { nodeId: msg.nodeId });
+      this.nc.publish(nodeControlSubject(msg.nodeId), encode(err));
     }
   }
 

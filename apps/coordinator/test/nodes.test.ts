@@ -13,6 +13,7 @@ import {
   HEARTBEAT_SUBJECT,
   HELLO_SUBJECT,
   makeMessage,
+  nodeControlSubject,
   PROTOCOL_VERSION,
   RECORD_SUBJECT,
 } from '@semaigc/protocol';
@@ -263,4 +264,33 @@ test('socket.io: browser hello with ack, wrong version and garbage dropped with 
     hellos: 2,
     transport: { kind: 'socket', socketId: again.id },
   });
+});
+
+test('NATS: a heartbeat from a node that never said hello asks it to say hello again', async () => {
+  const told: unknown[] = [];
+  const sub = nc.subscribe(nodeControlSubject('ghost-1'), {
+    callback: (_e, m) => void told.push(decode(m.data)),
+  });
+  await nc.flush();
+  const beat = makeMessage('heartbeat', {
+    nodeId: 'ghost-1',
+    role: 'edge',
+    seq: 5,
+    sentAt: Date.now(),
+    inFlight: 0,
+    queued: 0,
+    stepMs: null,
+  });
+  nc.publish(HEARTBEAT_SUBJECT, encode(beat));
+  nc.publish(HEARTBEAT_SUBJECT, encode(beat));
+  await until(() => coord.metrics.unknownHeartbeats >= 2, 'unknown beats counted');
+  await until(() => told.length === 1, 'the re-hello request');
+  expect(told[0]).toMatchObject({
+    type: 'error',
+    code: 'NODE_LOST',
+    nodeId: 'ghost-1',
+    reason: expect.stringMatching(/hello again/) as unknown,
+  });
+  expect(coord.registry.get('ghost-1')).toBeUndefined();
+  sub.unsubscribe();
 });
