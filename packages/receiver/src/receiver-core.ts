@@ -134,8 +134,11 @@ export class ReceiverCore {
       image = await p.decode(res.latent);
       decodeMs = t() - t1;
     }
+    const tq = t();
     const quality = await this.quality(request, image);
+    const qualityMs = t() - tq;
     const record = this.record(job, request, variant, arrival, quality, {
+      qualityMs,
       textEncodeMs,
       receiverStepsMs,
       decodeMs,
@@ -178,7 +181,7 @@ export class ReceiverCore {
     variant: ReceiverVariant,
     arrival: Arrival,
     quality: RecordMessage['quality'],
-    own: { textEncodeMs: number; receiverStepsMs: number; decodeMs: number },
+    own: { textEncodeMs: number; receiverStepsMs: number; decodeMs: number; qualityMs: number },
   ): RecordMessage {
     const completedAt = Math.max(this.clock(), request.createdAt);
     const endToEndMs = completedAt - request.createdAt;
@@ -216,6 +219,7 @@ export class ReceiverCore {
         transportMs: edge ? Math.max(0, arrival.arrivedAt - edge.timings.sentAt) : 0,
         receiverStepsMs: own.receiverStepsMs,
         decodeMs: (edge ? edge.timings.decodeMs : 0) + own.decodeMs,
+        qualityMs: own.qualityMs,
         endToEndMs,
       },
       payloadBytes: arrival.payloadBytes,
@@ -276,6 +280,7 @@ export class ReceiverCore {
         transportMs: null,
         receiverStepsMs: null,
         decodeMs: null,
+        qualityMs: null,
         endToEndMs: completedAt - request.createdAt,
       },
       payloadBytes: arrival.payloadBytes,

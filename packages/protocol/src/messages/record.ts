@@ -37,6 +37,8 @@ export const recordTimingsSchema = z.object({
   /** L3: the T̂ − a receiver steps. */
   receiverStepsMs: ms,
   decodeMs: ms,
+  /** Quality figures on the receiver (caption checker, and the reference run when asked). */
+  qualityMs: ms.default(null),
   /** Request created → image ready on the receiver. */
   endToEndMs: ms,
 });
