@@ -5,6 +5,8 @@
  * previews, faults) wait in an outbox until the coordinator has welcomed this node, so a
  * record finished during a reconnect is delivered after the new hello, not lost or sent
  * from a socket the coordinator does not know yet. Every event carries one encoded message.
+ * The join code travels in the handshake as `auth: { join, nodeId }`; the coordinator
+ * refuses a wrong one in the hello ack (or, behind a stricter server, at the handshake).
  */
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -63,7 +65,7 @@ export class CoordinatorConnection {
   constructor(private readonly o: ConnectionOptions) {
     this.socket = io(o.url, {
       path: o.path,
-      auth: { joinCode: o.joinCode, nodeId: o.nodeId },
+      auth: { join: o.joinCode, nodeId: o.nodeId },
       autoConnect: false,
     });
     this.wire();
@@ -85,7 +87,7 @@ export class CoordinatorConnection {
 
   /** Reconnects with another join code (after the coordinator refused the first). */
   rejoin(joinCode: string): void {
-    this.socket.auth = { joinCode, nodeId: this.o.nodeId };
+    this.socket.auth = { join: joinCode, nodeId: this.o.nodeId };
     this.socket.disconnect();
     this.start();
   }

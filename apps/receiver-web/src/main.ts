@@ -169,6 +169,10 @@ class ReceiverPage {
       onOutcome: (o) => this.onOutcome(o),
     });
     window.addEventListener('pagehide', () => link.close('page closed'));
+    // Back from the back/forward cache: the socket was closed on pagehide, so join again.
+    window.addEventListener('pageshow', (ev) => {
+      if (ev.persisted) link.start();
+    });
     link.start();
   }
 

@@ -105,11 +105,13 @@ maybe('receiver page against a stand-in coordinator', () => {
     async () => {
       await page.goto(`${server.url}/r/?join=WRONG&name=test-phone`);
       await waitForState(page, 'refused');
+      expect(coord.refused).toHaveLength(1);
       await page.locator('#join-form input[name=join]').fill(JOIN);
       await page.locator('#join-form button[type=submit]').click();
       const hello = await coord.take('hello');
       const seen = await observe(page);
       nodeId = seen.nodeId;
+      expect(coord.refused).toEqual([nodeId]);
       expect(hello.nodeId).toBe(nodeId);
       expect(nodeId).toMatch(/^web-[0-9a-f]{8}$/);
       expect(hello.role).toBe('receiver');
@@ -140,7 +142,7 @@ maybe('receiver page against a stand-in coordinator', () => {
     expect(a.nodeId).toBe(nodeId);
     expect(b.seq).toBe(a.seq + 1);
     expect(b.stepMs).toBeGreaterThan(0);
-  });
+  }, 15_000);
 
   test(
     'Local AIGC: a request gives a record and a non-blank preview',

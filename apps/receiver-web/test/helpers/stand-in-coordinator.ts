@@ -1,7 +1,8 @@
 /**
  * The coordinator's socket.io side as the page sees it, for testing the page alone: a real
- * socket.io server (same event maps, same codec) that checks the join code at the
- * handshake, answers hello with welcome, and queues everything the page sends so a test can
+ * socket.io server (same event maps, same codec) that, like apps/coordinator's socket hub,
+ * reads the join code from the handshake's `auth.join` and answers hello with `welcome`, or
+ * with an `error` when the code is wrong; it queues everything the page sends so a test can
  * wait for it. The real coordinator (apps/coordinator) is exercised by the lab's e2e test.
  */
 import type * as http from 'node:http';
@@ -10,6 +11,7 @@ import {
   decode,
   decodeAs,
   encode,
+  errorMessage,
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type Message,
@@ -27,6 +29,8 @@ export class StandInCoordinator {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   /** The most recent page connection. */
   socket: PageSocket | null = null;
+  /** Node ids whose hello was refused for a wrong join code. */
+  readonly refused: string[] = [];
   private readonly inbox: Message[] = [];
   private waiters: (() => void)[] = [];
 
@@ -36,12 +40,6 @@ export class StandInCoordinator {
     readonly heartbeatIntervalMs = 200,
   ) {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(server, { path: '/socket.io/' });
-    this.io.use((socket, next) => {
-      const auth = socket.handshake.auth as { joinCode?: unknown };
-      next(
-        auth.joinCode === joinCode ? undefined : new Error(`unknown join code '${String(auth.joinCode)}'`),
-      );
-    });
     this.io.on('connection', (s) => this.accept(s));
   }
 
@@ -49,6 +47,12 @@ export class StandInCoordinator {
     this.socket = s;
     s.on('hello', (bytes, ack) => {
       const hello = decodeAs('hello', bytes);
+      const auth = s.handshake.auth as { join?: unknown };
+      if (auth.join !== this.joinCode) {
+        this.refused.push(hello.nodeId);
+        ack(encode(errorMessage('BAD_MESSAGE', `join code missing or wrong for ${hello.nodeId}`)));
+        return;
+      }
       this.push(hello);
       ack(
         encode({
