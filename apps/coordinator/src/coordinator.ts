@@ -61,7 +61,7 @@ export interface CoordinatorOptions {
   webRoot?: string;
   /** The model bundle, served at /bundle/ and read for the caption grammar (default: packages/models/default if present). */
   bundleDir?: string;
-  /** The dashboard's build (default: this package's dist-web/). */
+  /** The dashboard's build (default: this package's dist/web/). */
   dashboardRoot?: string;
   logger?: Logger;
   heartbeatIntervalMs?: number;
@@ -79,7 +79,7 @@ export const DEFAULT_COORDINATOR = Object.freeze({
   host: '127.0.0.1',
   port: 0,
   runsDir: 'runs',
-  dashboardRoot: path.resolve(__dirname, '..', 'dist-web'),
+  dashboardRoot: path.resolve(__dirname, '..', 'dist', 'web'),
 });
 
 export type StartTrialOptions = RunTrialOptions;

@@ -1,4 +1,4 @@
-// Vite build of the dashboard page: web/index.html + src/dashboard/*.ts → dist-web/, served
+// Vite build of the dashboard page: web/index.html + src/dashboard/*.ts → dist/web/, served
 // by the coordinator at /dashboard/. Workspace packages resolve to their TypeScript sources,
 // so nothing needs building first.
 const here = (rel) => decodeURIComponent(new URL(rel, import.meta.url).pathname);
@@ -12,7 +12,7 @@ export default {
     ],
   },
   build: {
-    outDir: here('../dist-web'),
+    outDir: here('../dist/web'),
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 1024,

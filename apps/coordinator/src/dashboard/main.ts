@@ -1,5 +1,5 @@
 /**
- * The dashboard page (built by Vite into dist-web/, served at /dashboard/). It joins the
+ * The dashboard page (built by Vite into dist/web/, served at /dashboard/). It joins the
  * coordinator's 'dashboard' socket.io room, gets a snapshot, then live events: node lists,
  * trial.start/progress/end, records and previews. Protocol messages arrive encoded, exactly
  * as on NATS, and are decoded here with @semaigc/protocol.

@@ -4,7 +4,7 @@
  *
  * | route | what |
  * | --- | --- |
- * | GET /dashboard/ | the dashboard page (Vite build in dist-web/) |
+ * | GET /dashboard/ | the dashboard page (Vite build in dist/web/) |
  * | GET /api/nodes | NodeSummary[] |
  * | GET /api/trials, /api/trials/:id | TrialInfo[] / TrialInfo |
  * | GET /api/trials/:id/summary | TrialSummary (200), 202 while it runs, 404 unknown |
