@@ -13,6 +13,7 @@ const TIMINGS = [
   'transportMs',
   'receiverStepsMs',
   'decodeMs',
+  'qualityMs',
   'endToEndMs',
 ] as const;
 

@@ -11,6 +11,7 @@ const STAGE_LABELS: Record<(typeof STAGES)[number], string> = {
   transportMs: 'transport',
   receiverStepsMs: 'receiver steps',
   decodeMs: 'decode',
+  qualityMs: 'quality metrics',
   endToEndMs: 'end to end',
 };
 

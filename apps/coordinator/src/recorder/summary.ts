@@ -14,6 +14,7 @@ export const STAGES = [
   'transportMs',
   'receiverStepsMs',
   'decodeMs',
+  'qualityMs',
   'endToEndMs',
 ] as const satisfies readonly (keyof RecordTimings)[];
 export type Stage = (typeof STAGES)[number];

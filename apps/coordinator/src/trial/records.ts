@@ -113,6 +113,7 @@ export function failedRecord(f: FailedRecordInfo): RecordMessage {
         transportMs: null,
         receiverStepsMs: null,
         decodeMs: null,
+        qualityMs: null,
         endToEndMs,
       },
       payloadBytes: 0,
