@@ -57,6 +57,8 @@ export class NodeLifecycle {
         try {
           const msg = decode(m.data);
           if (msg.type === 'welcome') this.onWelcome(msg);
+          // A coordinator that restarted does not know us: it asks for a new hello.
+          else if (msg.type === 'error' && msg.code === 'NODE_LOST') this.reannounce();
           this.o.onControl?.(msg);
         } catch (e) {
           this.o.logger.warn({ err: String(e), subject: m.subject }, 'dropped a malformed control message');

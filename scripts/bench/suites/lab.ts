@@ -105,7 +105,11 @@ export default async function lab(ctx: SuiteContext): Promise<SuiteResult> {
     });
     const bytes = new Uint8Array(Math.max(latentBytes, payload.byteLength));
     bytes.set(payload);
-    b.subscribe('bench.echo', { callback: (_e, m) => m.respond(m.data) });
+    b.subscribe('bench.echo', {
+      callback: (_e, m) => {
+        m.respond(m.data);
+      },
+    });
     await b.flush();
     const rtt: number[] = [];
     for (let i = 0; i < Math.max(nRequests, 200); i++) {

@@ -9,7 +9,7 @@ import { loadTrialConfig, renderSummaryTable, type TrialInfo } from '@semaigc/co
 const POLL_MS = 1000;
 
 async function json<T>(res: Response, what: string): Promise<T> {
-  const body = (await res.json().catch(() => null)) as unknown;
+  const body: unknown = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(body)}`);
   return body as T;
 }
