@@ -32,7 +32,7 @@ if (!hasChromium()) process.stderr.write('browser-parity.test: skipped, Chromium
 maybe(
   'parity.html matches the fixtures within 1e-4 on onnxruntime-web wasm, cross-origin isolated',
   async () => {
-    ensureReceiverWebBuilt();
+    await ensureReceiverWebBuilt();
     const index = JSON.parse(fs.readFileSync(path.join(BUNDLE_DIR, 'fixtures', 'index.json'), 'utf8')) as {
       cases: { kind: string }[];
     };

@@ -84,7 +84,10 @@ class ReceiverPage {
     const tracker = new BundleProgressTracker((p) => {
       const pct = p.totalBytes ? Math.min(100, Math.round((100 * p.loadedBytes) / p.totalBytes)) : null;
       this.view.setProgress(pct === null ? null : pct / 100);
-      this.set('loading', pct === null ? `loading model (${p.file})` : `loading model ${pct}%`);
+      let detail = pct === null ? `loading model (${p.file})` : `loading model ${pct}%`;
+      // After the last byte: session creation and the warm-up step still take a moment.
+      if (pct === 100) detail = 'preparing the model (sessions, warm-up step)';
+      this.set('loading', detail);
     });
     const base = new URL(this.config.bundleUrl, location.href).href;
     const source = memoSource(tracker.wrap(urlBundleSource(base, { fetch: tracker.fetch })));

@@ -86,7 +86,7 @@ maybe('receiver page against a stand-in coordinator', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureReceiverWebBuilt();
+    await ensureReceiverWebBuilt();
     server = await startStaticServer({ mounts: { '/r/': RECEIVER_WEB_DIST, '/bundle/': BUNDLE_DIR } });
     coord = new StandInCoordinator(server.server, JOIN);
     browser = await launchChromium();
