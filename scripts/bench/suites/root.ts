@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- root [--quick] [--seeds 1,2,3] [--episodes 200]` (build first:
+ * `npm run bench -- root [--quick] [--seeds 1,2,3] [--episodes 300]` (build first:
  * `npx tsc -b packages/root`): ROOT on the paper profile.
  *
  *  1. decision: `D3qnPolicy.decide` of a trained 7-256-256-(1+10) network (plain-JS forward
@@ -89,7 +89,7 @@ async function updateTimes(backend: TfBackend, n: number): Promise<{ wall: numbe
 export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
   const quick = ctx.args.includes('--quick');
   const seeds = (option(ctx.args, '--seeds') ?? (quick ? '1' : '1,2,3')).split(',').map(Number);
-  const episodes = Number(option(ctx.args, '--episodes') ?? 200);
+  const episodes = Number(option(ctx.args, '--episodes') ?? 300);
   const loadBefore = os.loadavg();
   const rows: Row[] = [];
 

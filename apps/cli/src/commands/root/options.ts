@@ -88,7 +88,7 @@ export function addCommonOptions(cmd: Command): Command {
 /** The training settings: budget, seed, action grid and D3QN overrides. */
 export function addTrainingOptions(cmd: Command): Command {
   return cmd
-    .option('--episodes <n>', 'training episodes (user sessions of 32 requests)', parseInteger(1), 200)
+    .option('--episodes <n>', 'training episodes (user sessions of 32 requests)', parseInteger(1), 300)
     .option('--seed <n>', 'seed of the simulator, the initial weights and exploration', parseInteger(0), 1)
     .option(
       '--grid <grid>',
