@@ -119,7 +119,7 @@ test('defaults live in DEFAULT_TRIAL and fill a partial config', () => {
   expect(DEFAULT_TRIAL).toMatchObject({
     totalSteps: 20,
     policy: { kind: 'fixed', edgeSteps: 10 },
-    receiverVariant: 'finetune',
+    receiverVariant: 'remap',
     arrival: { kind: 'closed-loop' },
     latency: { minS: 1, maxS: 5, failureS: 60 },
     qualityGate: null,

@@ -112,7 +112,7 @@ test('a fixed-split trial: requests go to the edge, records come back, run folde
   expect(e.requests.map((q) => q.seed)).toEqual([100, 101, 102, 103, 104, 105]);
   expect(e.requests.map((q) => q.channel.snrDb)).toEqual([0, 5, 10, 0, 5, 10]);
   expect(e.requests.every((q) => q.edgeId === 'edge-1' && q.replyTo === ERROR_SUBJECT)).toBe(true);
-  expect(e.requests.every((q) => q.receiverVariant === 'finetune' && q.policy === 'fixed')).toBe(true);
+  expect(e.requests.every((q) => q.receiverVariant === 'remap' && q.policy === 'fixed')).toBe(true);
   expect(r.payloads).toHaveLength(6);
   await until(() => r.received.length === 2, 'trial.release');
   expect(r.received.map((m) => m.type)).toEqual(['trial.assign', 'trial.release']);

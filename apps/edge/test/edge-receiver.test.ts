@@ -119,7 +119,7 @@ test('a split request: accepted by the edge, latent through the channel, record 
   expect(Math.abs(r.snrDbMeasured! - 5)).toBeLessThan(3); // 256 samples: a few tenths of a dB of spread
   expect(r.noiseVariance).toBeGreaterThan(0);
   expect(r.payloadBytes).toBeGreaterThan(4 * 8 * 8 * 4);
-  expect(r.receiverVariant).toBe('finetune');
+  expect(r.receiverVariant).toBe('remap'); // DEFAULT_RECEIVER_VARIANT
   expect(r.quality.psnr).not.toBeNull();
   expect(r.quality.ssim).not.toBeNull();
   expect(r.quality.consistency).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@
  * the receiver's step time, which hello announces.
  */
 import { initialNoise, SplitPipeline, type BundleSource } from '@semaigc/diffusion';
+import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import type { InferenceBackend } from '@semaigc/protocol';
 import type { BackendChoice } from './config';
 import type { Ort } from './ort-env';
@@ -49,7 +50,7 @@ export async function measureReceiverStepMs(p: SplitPipeline, n = DEFAULT_TIMED_
       fromIndex: 19,
       totalSteps: 20,
       noiseVariance: 0.01,
-      variant: p.bundle.sessions.unet_finetune ? 'finetune' : 'naive',
+      variant: DEFAULT_RECEIVER_VARIANT,
       textStates,
     });
     if (i > 0) times.push(res.stepMs[0]!);

@@ -6,7 +6,7 @@ import { UnknownVariantError } from './errors';
  * split ablation); the request's `receiverVariant` overrides it, and the 'no-fine-tune'
  * policy means the naive step.
  */
-export const DEFAULT_RECEIVER_VARIANT: ReceiverVariant = 'finetune';
+export const DEFAULT_RECEIVER_VARIANT: ReceiverVariant = 'remap';
 
 export function resolveVariant(
   request: { receiverVariant: string | null; policy: string },

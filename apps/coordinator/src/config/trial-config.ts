@@ -77,7 +77,7 @@ const trialSchema = z.strictObject({
     .default({ kind: 'fixed', edgeSteps: 10 }),
   receiverVariant: z
     .enum(RECEIVER_VARIANTS, { error: `must be one of ${RECEIVER_VARIANTS.join(', ')}` })
-    .default('finetune'),
+    .default('remap'), // the split ablation's winner (packages/diffusion README)
   channel: trialChannelSchema.prefault({ mode: 'analog' }),
   snr: snrProcessSchema.default({ kind: 'sweep', valuesDb: [-6, -3, 0, 3, 6, 9, 12, 15] }),
   requestsPerReceiver: int(1, 1_000_000).default(10),
