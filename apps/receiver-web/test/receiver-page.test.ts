@@ -18,6 +18,7 @@ import {
   type RequestBodyInput,
 } from '@semaigc/protocol';
 import { hasChromium, launchChromium } from '@semaigc/testkit';
+import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import { startStaticServer, type StaticServer } from '../../../test/helpers/static-server';
 import { ensureReceiverWebBuilt, RECEIVER_WEB_DIST } from './helpers/ensure-built';
 import { StandInCoordinator } from './helpers/stand-in-coordinator';
@@ -158,7 +159,7 @@ maybe('receiver page against a stand-in coordinator', () => {
         edgeId: null,
         edgeSteps: 0,
         totalSteps: 20,
-        receiverVariant: 'finetune',
+        receiverVariant: DEFAULT_RECEIVER_VARIANT,
         failed: false,
         failure: null,
         payloadBytes: 0,
