@@ -23,6 +23,7 @@ import {
   noFineTunePolicySchema,
 } from './builtin';
 import type { SplitPolicy } from './policy';
+import { rootPolicy, rootPolicySchema } from './root-policy';
 
 /** A policy section of a trial config: `kind` plus the policy's own fields. */
 export type PolicyConfig = { kind: string } & Record<string, unknown>;
@@ -91,3 +92,4 @@ registerPolicy('edge-only', edgeOnlyPolicy, { schema: edgeOnlyPolicySchema });
 registerPolicy('local-only', localOnlyPolicy, { schema: localOnlyPolicySchema, needsEdge: false });
 registerPolicy('no-fine-tune', noFineTunePolicy, { schema: noFineTunePolicySchema });
 registerPolicy('edge-aigc', edgeAigcPolicy, { schema: edgeAigcPolicySchema });
+registerPolicy('root', rootPolicy, { schema: rootPolicySchema });

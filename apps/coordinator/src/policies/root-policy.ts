@@ -1,0 +1,223 @@
+/**
+ * ROOT online (SemAIGC paper, section IV; issue 7 item 5): the simulator-trained D3QN decides
+ * a per request from the live state and keeps learning from the measured satisfaction
+ * (sim-to-real fine-tuning).
+ *
+ * State mapping (DecisionContext → the simulator's RequestConditions, then the checkpoint's
+ * own feature ranges, so a live state is normalised exactly as in training):
+ *   W̄_i = edge.stepMs / 1000 (measured, full share)      ν̄_i = edge.computeShare
+ *   W̄_j = the reference device step of the paper profile  ν̄_j = W̄_j / (receiver.stepMs / 1000 / share)
+ *   SNR = ctx.snrDb,  B̄ = ctx.bandwidthHz,  L̄_j = latency.minS (Ľ),  L̂ = latency.maxS
+ * The receiver's measured effective step time becomes a capability relative to the
+ * reference device because the simulator holds W̄_j fixed and varies ν̄_j.
+ *
+ * Learning: `decide` remembers (x, a) per request; `observe` pairs it with the record's
+ * satisfaction (computed by the receiver from the measured end-to-end latency) and, as x',
+ * the most recent decided state (requests overlap in a live trial, so "the next state" is
+ * the freshest one known). Every `updateEvery` records, `updatesPerRound` gradient steps run
+ * on a tfjs D3qnAgent (started from the checkpoint) in the background; the plain-JS forward
+ * used by `decide` is then swapped for the new weights. tfjs is initialised lazily on the
+ * first update, so a trial with `learn: false` never loads a backend.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  PAPER_PROFILE,
+  ReplayBuffer,
+  argmax,
+  createForward,
+  createRng,
+  D3qnAgent,
+  initTensorflow,
+  parseCheckpoint,
+  toFeatures,
+  type LoadedCheckpoint,
+  type QNetworkWeights,
+  type RequestConditions,
+  type Rng,
+} from '@semaigc/root';
+import type { RecordMessage } from '@semaigc/protocol';
+import { z } from 'zod';
+import { TrialConfigError } from '../errors';
+import type { Decision, DecisionContext, SplitPolicy } from './policy';
+
+export const DEFAULT_ROOT_EPSILON = 0.05;
+export const DEFAULT_ROOT_UPDATE_EVERY = 8;
+export const DEFAULT_ROOT_UPDATES_PER_ROUND = 4;
+export const DEFAULT_ROOT_SEED = 1;
+
+export const rootPolicySchema = z.strictObject({
+  kind: z.literal('root'),
+  /** Path of a checkpoint JSON (`semaigc root train --out …`); relative to the working directory. */
+  checkpoint: z.string().min(1, 'must be a path to a checkpoint JSON'),
+  learn: z.boolean().default(true),
+  epsilon: z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]').default(DEFAULT_ROOT_EPSILON),
+  updateEvery: z.number().int().min(1, 'must be >= 1').default(DEFAULT_ROOT_UPDATE_EVERY),
+  updatesPerRound: z.number().int().min(1, 'must be >= 1').default(DEFAULT_ROOT_UPDATES_PER_ROUND),
+  seed: z.number().int().default(DEFAULT_ROOT_SEED),
+});
+export type RootPolicyConfig = z.output<typeof rootPolicySchema>;
+
+/** What the policy has done so far (dashboard, tests). */
+export interface RootPolicyStats {
+  decisions: number;
+  explored: number;
+  observed: number;
+  transitions: number;
+  updates: number;
+  lastLoss: number;
+  /** Wall ms of the last update round (tfjs, in this process). */
+  lastUpdateMs: number;
+}
+
+/** Reads and validates the checkpoint; errors name `policy.checkpoint`. */
+export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: string } {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new TrialConfigError('policy.checkpoint', `cannot read ${abs}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let ckpt: LoadedCheckpoint;
+  try {
+    ckpt = parseCheckpoint(JSON.parse(text) as unknown);
+  } catch (err) {
+    throw new TrialConfigError('policy.checkpoint', `${abs} is not a ROOT checkpoint: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const metaId = ckpt.meta['id'];
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  const id = typeof metaId === 'string' && metaId.length > 0 ? metaId : `${ckpt.profile}-${hash}`;
+  return { ckpt, id: id.slice(0, 128) };
+}
+
+interface Pending {
+  obs: Float32Array;
+  action: number;
+}
+
+export class RootOnlinePolicy implements SplitPolicy {
+  readonly name = 'root';
+  readonly checkpointId: string;
+  private readonly ckpt: LoadedCheckpoint;
+  private forward: (x: Float32Array) => Float32Array;
+  private readonly rng: Rng;
+  private readonly pending = new Map<string, Pending>();
+  private readonly replay: ReplayBuffer;
+  private lastObs: Float32Array | null = null;
+  private agent: D3qnAgent | null = null;
+  private updating: Promise<void> = Promise.resolve();
+  private readonly counters: RootPolicyStats = {
+    decisions: 0,
+    explored: 0,
+    observed: 0,
+    transitions: 0,
+    updates: 0,
+    lastLoss: Number.NaN,
+    lastUpdateMs: Number.NaN,
+  };
+
+  constructor(private readonly cfg: RootPolicyConfig) {
+    const { ckpt, id } = loadRootCheckpoint(cfg.checkpoint);
+    this.ckpt = ckpt;
+    this.checkpointId = id;
+    this.forward = createForward(ckpt.weights);
+    this.rng = createRng(cfg.seed);
+    this.replay = new ReplayBuffer(ckpt.config.bufferSize, ckpt.features.length);
+  }
+
+  stats(): RootPolicyStats {
+    return { ...this.counters };
+  }
+
+  /** The simulator's view of the live request (see the file comment for the mapping). */
+  conditionsOf(ctx: DecisionContext): RequestConditions {
+    const edgeStepS = ctx.edge?.stepMs != null ? ctx.edge.stepMs / 1000 : PAPER_PROFILE.edgeStepS;
+    const refDeviceS = PAPER_PROFILE.deviceStepS;
+    const rxEffectiveS =
+      ctx.receiver.stepMs != null ? ctx.receiver.stepMs / 1000 / ctx.receiver.computeShare : refDeviceS;
+    return {
+      edgeStepS,
+      deviceStepS: refDeviceS,
+      snrDb: ctx.snrDb,
+      edgeShare: ctx.edge?.computeShare ?? 1,
+      deviceCapability: refDeviceS / rxEffectiveS,
+      bandwidthHz: ctx.bandwidthHz,
+      targetS: ctx.latency.minS,
+      limitS: ctx.latency.maxS,
+    };
+  }
+
+  /** Q(x, ·) for a live context (tests, dashboard). */
+  qValues(ctx: DecisionContext): Float32Array {
+    return this.forward(toFeatures(this.conditionsOf(ctx), this.ckpt.features)).slice();
+  }
+
+  decide(ctx: DecisionContext): Decision {
+    this.counters.decisions++;
+    if (!ctx.edge) return { edgeSteps: 0, checkpointId: this.checkpointId }; // only Local can be served
+    const obs = toFeatures(this.conditionsOf(ctx), this.ckpt.features);
+    const explore = this.cfg.epsilon > 0 && this.rng.uniform() < this.cfg.epsilon;
+    const action = explore ? this.rng.int(this.ckpt.grid.length) : argmax(this.forward(obs));
+    if (explore) this.counters.explored++;
+    this.pending.set(ctx.requestId, { obs, action });
+    this.lastObs = obs;
+    // The grid is in the checkpoint's T̂; a trial with another T̂ gets the same fraction.
+    const a = this.ckpt.grid[action]!;
+    const scaled = Math.round((a * ctx.totalSteps) / this.ckpt.totalSteps);
+    return { edgeSteps: Math.min(ctx.totalSteps, Math.max(0, scaled)), checkpointId: this.checkpointId };
+  }
+
+  observe(record: RecordMessage): void {
+    this.counters.observed++;
+    const p = this.pending.get(record.requestId);
+    this.pending.delete(record.requestId);
+    if (!p || !this.lastObs) return; // decided without an edge: no action of the network
+    this.replay.add(p.obs, p.action, record.satisfaction, this.lastObs, false);
+    this.counters.transitions++;
+    if (this.cfg.learn && this.counters.transitions % this.cfg.updateEvery === 0) {
+      this.updating = this.updating.then(() => this.updateRound()).catch(() => undefined);
+    }
+  }
+
+  /** Resolves when the queued update rounds have run (tests; end of a trial). */
+  async settled(): Promise<void> {
+    await this.updating;
+  }
+
+  dispose(): void {
+    this.agent?.dispose();
+    this.agent = null;
+  }
+
+  private async updateRound(): Promise<void> {
+    const { batchSize } = this.ckpt.config;
+    if (this.replay.size < batchSize) return;
+    const t0 = performance.now();
+    if (!this.agent) {
+      await initTensorflow('wasm', { wasmPaths: wasmDir() });
+      this.agent = new D3qnAgent(this.ckpt.features.length, this.ckpt.grid.length, this.ckpt.config, this.ckpt.weights);
+    }
+    for (let i = 0; i < this.cfg.updatesPerRound; i++) {
+      this.counters.lastLoss = this.agent.learn(this.replay.sample(batchSize, this.rng));
+      this.counters.updates++;
+      if (this.counters.updates % this.ckpt.config.targetUpdateFrequency === 0) this.agent.updateTarget();
+    }
+    const w: QNetworkWeights = this.agent.weights();
+    this.forward = createForward(w);
+    this.counters.lastUpdateMs = performance.now() - t0;
+  }
+}
+
+function wasmDir(): string {
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
+}
+
+export function rootPolicy(cfg: RootPolicyConfig): SplitPolicy {
+  return new RootOnlinePolicy(cfg);
+}
