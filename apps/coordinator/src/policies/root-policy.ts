@@ -86,9 +86,13 @@ export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: 
   try {
     ckpt = parseCheckpoint(JSON.parse(text) as unknown);
   } catch (err) {
-    throw new TrialConfigError('policy.checkpoint', `${abs} is not a ROOT checkpoint: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new TrialConfigError(
+      'policy.checkpoint',
+      `${abs} is not a ROOT checkpoint: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const metaId = ckpt.meta['id'];
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -201,7 +205,12 @@ export class RootOnlinePolicy implements SplitPolicy {
     const t0 = performance.now();
     if (!this.agent) {
       await initTensorflow('wasm', { wasmPaths: wasmDir() });
-      this.agent = new D3qnAgent(this.ckpt.features.length, this.ckpt.grid.length, this.ckpt.config, this.ckpt.weights);
+      this.agent = new D3qnAgent(
+        this.ckpt.features.length,
+        this.ckpt.grid.length,
+        this.ckpt.config,
+        this.ckpt.weights,
+      );
     }
     for (let i = 0; i < this.cfg.updatesPerRound; i++) {
       this.counters.lastLoss = this.agent.learn(this.replay.sample(batchSize, this.rng));
@@ -215,7 +224,9 @@ export class RootOnlinePolicy implements SplitPolicy {
 }
 
 function wasmDir(): string {
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep;
+  return (
+    path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep
+  );
 }
 
 export function rootPolicy(cfg: RootPolicyConfig): SplitPolicy {
