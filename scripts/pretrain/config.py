@@ -22,13 +22,13 @@ FULL = {
     # ---- VAE (KL-regularised autoencoder, scripts/pretrain/vae.py) --------------------
     "vae_channels": [32, 64, 128],  # widths at 32x32, 16x16, 8x8
     "latent_channels": 4,
-    "vae_steps": 1000,
+    "vae_steps": 700,
     "vae_batch": 32,
     "vae_lr": 1e-3,
     "vae_kl_weight": 1e-6,  # SD's autoencoder uses 1e-6: latents stay informative, scale is measured
     # ---- caption checker (scripts/pretrain/checker.py) -------------------------------
     "checker_channels": [24, 48, 64],
-    "checker_steps": 1200,
+    "checker_steps": 800,
     "checker_batch": 64,
     "checker_lr": 2e-3,
     "checker_recon_prob": 0.5,  # share of VAE reconstructions in a batch: robust to decoder blur
@@ -71,7 +71,7 @@ FULL = {
     "grid_seeds": 4,
     "onnx_opset": 14,
     # ---- wall-clock guards (a stage stops early, and says so, if the shared CPU is slow) --
-    "stage_time_cap_s": {"vae": 600, "checker": 360, "unet": 1500, "finetune": 420},
+    "stage_time_cap_s": {"vae": 330, "checker": 240, "unet": 1500, "finetune": 400},
 }
 
 QUICK = {

@@ -32,11 +32,16 @@ class EMA:
             e.copy_(b)
 
 
-def lr_at(step: int, total: int, warmup: int, base: float) -> float:
-    """Linear warm-up, then cosine decay to 10% of the base rate."""
+def lr_at(step: int, total: int, warmup: int, base: float, time_frac: float = 0.0) -> float:
+    """Linear warm-up, then cosine decay to 10% of the base rate.
+
+    Progress is the larger of the step fraction and the fraction of the stage's wall-clock cap used,
+    so a stage that its cap will stop still ends with a decayed rate. A machine that finishes the
+    steps within the cap follows the step schedule only (and the run is then deterministic).
+    """
     if step < warmup:
         return base * (step + 1) / warmup
-    p = (step - warmup) / max(1, total - warmup)
+    p = max((step - warmup) / max(1, total - warmup), time_frac)
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
 
 
@@ -47,7 +52,7 @@ def _loop(stage, cfg, log, steps, batch_fn, loss_fn, opt, params, warmup, lr, em
     run = 0.0
     for step in range(steps):
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, steps, warmup, lr)
+            g["lr"] = lr_at(step, steps, warmup, lr, (time.time() - t0) / cap)
         loss = loss_fn(*batch_fn(step))
         opt.zero_grad(set_to_none=True)
         loss.backward()
