@@ -39,7 +39,8 @@ fi
 
 step "Debian packages"
 APT_PKGS=(nats-server chromium)
-[ "$PRETRAIN" -eq 1 ] && APT_PKGS+=(python3-torch python3-onnx)
+# OpenBLAS: without it Debian's torch falls back to the reference BLAS (about 3x slower training).
+[ "$PRETRAIN" -eq 1 ] && APT_PKGS+=(python3-torch python3-onnx libopenblas0-pthread)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
