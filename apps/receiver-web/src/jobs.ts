@@ -8,7 +8,6 @@
 import type { DecodedImage } from '@semaigc/diffusion';
 import {
   decode,
-  PROTOCOL_VERSION,
   toErrorMessage,
   type ErrorCode,
   type ErrorMessage,
@@ -16,7 +15,7 @@ import {
   type RecordMessage,
   type RequestBody,
 } from '@semaigc/protocol';
-import type { ReceiverCore, ReceiverJob } from '@semaigc/receiver';
+import { previewMessage, type ReceiverCore, type ReceiverJob } from '@semaigc/receiver';
 import { BadPayloadError } from './errors';
 
 export type JobOutcome =
@@ -47,29 +46,6 @@ export function decodeJob(event: string, bytes: ArrayBuffer | Uint8Array): Recei
     throw new BadPayloadError(`socket event '${event}' carried a '${msg.type}' message`);
   }
   return msg;
-}
-
-/** The preview the dashboard shows and runs/<trial>/images/<requestId>.png keeps. */
-export function previewOf(record: RecordMessage, image: DecodedImage, createdAt: number): PreviewMessage {
-  return {
-    v: PROTOCOL_VERSION,
-    type: 'preview',
-    trialId: record.trialId,
-    requestId: record.requestId,
-    receiverId: record.receiverId,
-    edgeId: record.edgeId,
-    prompt: record.prompt,
-    totalSteps: record.totalSteps,
-    edgeSteps: record.edgeSteps,
-    snrDbSet: record.edgeId === null ? null : record.snrDbSet,
-    image: {
-      width: image.width,
-      height: image.height,
-      format: 'rgba8',
-      data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
-    },
-    createdAt,
-  };
 }
 
 export class JobRunner {
@@ -106,7 +82,7 @@ export class JobRunner {
       this.o.sink.record(record);
       this.o.onOutcome({ kind: 'done', job, record, image });
       try {
-        this.o.sink.preview(previewOf(record, image, this.o.clock()));
+        this.o.sink.preview(previewMessage(record, image, this.o.clock()));
       } catch {
         // the preview is for people watching; the record above is what counts
       }

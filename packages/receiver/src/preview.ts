@@ -1,8 +1,15 @@
 import { PROTOCOL_VERSION, type PreviewMessage, type RecordMessage } from '@semaigc/protocol';
 import type { DecodedImage } from '@semaigc/diffusion';
 
-/** The `preview` a receiver sends after a record: the image for the dashboard and runs/<trial>/images. */
-export function previewMessage(record: RecordMessage, image: DecodedImage): PreviewMessage {
+/**
+ * The `preview` a receiver sends after a record: the image for the dashboard and
+ * runs/<trial>/images. `createdAt` defaults to the record's completion time.
+ */
+export function previewMessage(
+  record: RecordMessage,
+  image: DecodedImage,
+  createdAt: number = record.completedAt,
+): PreviewMessage {
   return {
     v: PROTOCOL_VERSION,
     type: 'preview',
@@ -20,6 +27,6 @@ export function previewMessage(record: RecordMessage, image: DecodedImage): Prev
       format: 'rgba8',
       data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
     },
-    createdAt: record.completedAt,
+    createdAt,
   };
 }
