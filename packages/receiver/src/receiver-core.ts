@@ -13,6 +13,7 @@ import {
 } from '@semaigc/diffusion';
 import { psnr, satisfaction, ssim } from '@semaigc/metrics';
 import {
+  failedRecord,
   PROTOCOL_VERSION,
   type Capabilities,
   type ErrorCode,
@@ -249,52 +250,19 @@ export class ReceiverCore {
 
   /** A record for a job this receiver could not finish (the error travels as data). */
   failedRecord(request: RequestBody, code: ErrorCode, reason: string, arrival: Arrival): RecordMessage {
-    const completedAt = Math.max(this.clock(), request.createdAt);
-    return {
-      v: PROTOCOL_VERSION,
-      type: 'record',
-      trialId: request.trialId,
-      requestId: request.requestId,
-      receiverId: this.opts.nodeId,
+    return failedRecord({
+      request: { ...request, receiverId: this.opts.nodeId },
       edgeId: request.edgeId,
       coordinatorId: null,
-      prompt: request.prompt,
-      seed: request.seed,
-      totalSteps: request.totalSteps,
-      edgeSteps: request.edgeSteps,
-      deliver: request.deliver,
-      policy: request.policy,
-      checkpointId: request.checkpointId,
-      receiverVariant: request.receiverVariant,
-      channelMode: request.channel.mode,
-      snrDbSet: request.channel.snrDb,
-      snrDbMeasured: null,
-      noiseVariance: 0,
-      hRe: 1,
-      hIm: 0,
-      timings: {
-        queueMs: null,
-        textEncodeMs: null,
-        edgeStepsMs: null,
-        txEmulatedMs: null,
-        transportMs: null,
-        receiverStepsMs: null,
-        decodeMs: null,
-        qualityMs: null,
-        endToEndMs: completedAt - request.createdAt,
-      },
-      payloadBytes: arrival.payloadBytes,
-      quality: { psnr: null, ssim: null, consistency: null },
-      latency: request.latency,
-      satisfaction: 0,
-      failed: true,
-      failure: { code, reason: reason.slice(0, 2000) },
-      retries: arrival.retries ?? request.attempt,
       receiver: this.opts.capabilities(),
       edge: null,
+      code,
+      reason,
+      retries: arrival.retries ?? request.attempt,
+      payloadBytes: arrival.payloadBytes,
       startedAt: request.createdAt,
-      completedAt,
-    };
+      completedAt: this.clock(),
+    });
   }
 }
 

@@ -8,12 +8,12 @@
  */
 import { satisfaction } from '@semaigc/metrics';
 import {
+  failedRecord as buildFailedRecord,
   type Capabilities,
-  type ChannelConfig,
   type ErrorCode,
+  type FailedRequest,
   type RecordMessage,
   type RequestMessage,
-  makeMessage,
   validateMessage,
 } from '@semaigc/protocol';
 
@@ -60,21 +60,7 @@ export function finalizeRecord(record: RecordMessage, info: FinalizeInfo): Recor
 }
 
 export interface FailedRecordInfo extends FinalizeInfo {
-  request: Pick<
-    RequestMessage,
-    | 'trialId'
-    | 'requestId'
-    | 'receiverId'
-    | 'prompt'
-    | 'seed'
-    | 'totalSteps'
-    | 'edgeSteps'
-    | 'deliver'
-    | 'policy'
-    | 'checkpointId'
-    | 'receiverVariant'
-    | 'latency'
-  > & { channel: Pick<ChannelConfig, 'mode' | 'snrDb'> };
+  request: FailedRequest;
   edgeId: string | null;
   receiverCapabilities: Capabilities;
   code: ErrorCode;
@@ -82,51 +68,19 @@ export interface FailedRecordInfo extends FinalizeInfo {
 }
 
 export function failedRecord(f: FailedRecordInfo): RecordMessage {
-  const r = f.request;
-  const endToEndMs = Math.max(0, f.now - f.firstDispatchAt);
   return validateMessage(
-    makeMessage('record', {
-      trialId: r.trialId,
-      requestId: r.requestId,
-      receiverId: r.receiverId,
+    buildFailedRecord({
+      request: f.request,
       edgeId: f.edgeId,
       coordinatorId: f.coordinatorId,
-      prompt: r.prompt,
-      seed: r.seed,
-      totalSteps: r.totalSteps,
-      edgeSteps: r.edgeSteps,
-      deliver: r.deliver,
-      policy: r.policy,
-      checkpointId: r.checkpointId,
-      receiverVariant: r.receiverVariant,
-      channelMode: r.channel.mode,
-      snrDbSet: r.channel.snrDb,
-      snrDbMeasured: null,
-      noiseVariance: 0,
-      hRe: 1,
-      hIm: 0,
-      timings: {
-        queueMs: null,
-        textEncodeMs: null,
-        edgeStepsMs: null,
-        txEmulatedMs: null,
-        transportMs: null,
-        receiverStepsMs: null,
-        decodeMs: null,
-        qualityMs: null,
-        endToEndMs,
-      },
-      payloadBytes: 0,
-      quality: { psnr: null, ssim: null, consistency: null },
-      latency: r.latency,
-      satisfaction: 0,
-      failed: true,
-      failure: { code: f.code, reason: f.reason.slice(0, 2000) },
-      retries: f.retries,
       receiver: f.receiverCapabilities,
       edge: f.edgeId ? f.edgeCapabilities : null,
+      code: f.code,
+      reason: f.reason,
+      retries: f.retries,
+      payloadBytes: 0,
       startedAt: f.firstDispatchAt,
-      completedAt: Math.max(f.now, f.firstDispatchAt),
+      completedAt: f.now,
     }),
   ) as RecordMessage;
 }

@@ -4,7 +4,7 @@
  * the line it writes. Fields a failed request never reached are null.
  */
 import { z } from 'zod';
-import { ERROR_CODE_NAMES } from '../error-codes';
+import { ERROR_CODE_NAMES, type ErrorCode } from '../error-codes';
 import { idSchema } from '../ids';
 import { parseWith } from '../validate';
 import {
@@ -17,7 +17,10 @@ import {
   text,
   versionField,
 } from './common';
-import { DELIVERIES, MAX_PROMPT_LENGTH } from './request';
+import { PROTOCOL_VERSION } from '../version';
+import type { ChannelConfig } from '../channel-config';
+import { DELIVERIES, MAX_PROMPT_LENGTH, type RequestBody } from './request';
+import type { Capabilities } from './common';
 
 const ms = z
   .number()
@@ -115,4 +118,90 @@ export type RecordInput = z.input<typeof recordSchema>;
 /** Reads one line of records.jsonl back (the report tool); errors name the field. */
 export function parseRecord(value: unknown): RecordMessage {
   return parseWith(recordSchema, value, 'record');
+}
+
+/** What a failed record needs to know about its request. */
+export type FailedRequest = Pick<
+  RequestBody,
+  | 'trialId'
+  | 'requestId'
+  | 'receiverId'
+  | 'prompt'
+  | 'seed'
+  | 'totalSteps'
+  | 'edgeSteps'
+  | 'deliver'
+  | 'policy'
+  | 'checkpointId'
+  | 'receiverVariant'
+  | 'latency'
+> & { channel: Pick<ChannelConfig, 'mode' | 'snrDb'> };
+
+export interface FailedRecordInput {
+  request: FailedRequest;
+  edgeId: string | null;
+  coordinatorId: string | null;
+  receiver: Capabilities;
+  edge: Capabilities | null;
+  code: ErrorCode;
+  reason: string;
+  retries: number;
+  payloadBytes: number;
+  startedAt: number;
+  completedAt: number;
+}
+
+/**
+ * The record of a request that did not finish (written by the coordinator on a timeout or a
+ * lost node, and by a receiver whose job threw): the request's fields, no measurements,
+ * satisfaction 0 and the failure as a wire error code with its reason.
+ */
+export function failedRecord(f: FailedRecordInput): RecordMessage {
+  const r = f.request;
+  const completedAt = Math.max(f.completedAt, f.startedAt);
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'record',
+    trialId: r.trialId,
+    requestId: r.requestId,
+    receiverId: r.receiverId,
+    edgeId: f.edgeId,
+    coordinatorId: f.coordinatorId,
+    prompt: r.prompt,
+    seed: r.seed,
+    totalSteps: r.totalSteps,
+    edgeSteps: r.edgeSteps,
+    deliver: r.deliver,
+    policy: r.policy,
+    checkpointId: r.checkpointId,
+    receiverVariant: r.receiverVariant,
+    channelMode: r.channel.mode,
+    snrDbSet: r.channel.snrDb,
+    snrDbMeasured: null,
+    noiseVariance: 0,
+    hRe: 1,
+    hIm: 0,
+    timings: {
+      queueMs: null,
+      textEncodeMs: null,
+      edgeStepsMs: null,
+      txEmulatedMs: null,
+      transportMs: null,
+      receiverStepsMs: null,
+      decodeMs: null,
+      qualityMs: null,
+      endToEndMs: completedAt - f.startedAt,
+    },
+    payloadBytes: f.payloadBytes,
+    quality: { psnr: null, ssim: null, consistency: null },
+    latency: r.latency,
+    satisfaction: 0,
+    failed: true,
+    failure: { code: f.code, reason: f.reason.slice(0, 2000) },
+    retries: f.retries,
+    receiver: f.receiver,
+    edge: f.edge,
+    startedAt: f.startedAt,
+    completedAt,
+  };
 }
