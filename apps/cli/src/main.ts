@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `semaigc` command. Subcommand groups live in ./commands (root today; lab, trial,
- * edge and receiver follow); this file only wires them up and turns errors into an exit
- * status with a one-line message.
+ * The `semaigc` command. Subcommand groups live in ./commands (live: lab, trial,
+ * coordinator, edge, receiver; root: train, eval); this file only wires them up and turns
+ * errors into an exit status with a one-line message.
  */
 import { buildProgram } from './program';
 
