@@ -14,15 +14,21 @@ export interface NodeSummary {
   transport: 'nats' | 'socket';
   status: 'online' | 'offline';
   offlineReason: string | null;
+  /** Coordinator clock (ms). */
   firstSeenAt: number;
   lastSeenAt: number;
+  /** Hellos received; > 1 means it reconnected. */
   hellos: number;
   beats: number;
   lastSeq: number | null;
+  /** Beats the sequence numbers say were lost. */
   missedBeats: number;
+  /** What the node last reported. */
   reportedInFlight: number;
   reportedQueued: number;
+  /** Requests the coordinator sent it that are not finished (its own count, no heartbeat lag). */
   assigned: number;
+  /** The trial a receiver is assigned to (kept across reconnects). */
   trialId: string | null;
 }
 

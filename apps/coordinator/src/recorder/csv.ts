@@ -4,18 +4,10 @@
  * different trials line up. RFC 4180 quoting; null is an empty cell.
  */
 import type { RecordMessage } from '@semaigc/protocol';
+import { STAGES } from './summary';
 
-const TIMINGS = [
-  'queueMs',
-  'textEncodeMs',
-  'edgeStepsMs',
-  'txEmulatedMs',
-  'transportMs',
-  'receiverStepsMs',
-  'decodeMs',
-  'qualityMs',
-  'endToEndMs',
-] as const;
+// The timing columns are the summary's stages, so CSV and summary list the same stages.
+const TIMINGS = STAGES;
 
 const CAPS = [
   'runtime.kind',

@@ -9,7 +9,6 @@
 import { EventEmitter } from 'node:events';
 import {
   type ByeMessage,
-  type Capabilities,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_NODE_TIMEOUT_MS,
   type HeartbeatMessage,
@@ -21,31 +20,8 @@ import type { NodeSummary } from '../api-types';
 /** How the coordinator reaches the node: NATS subjects, or a socket.io connection (browser). */
 export type NodeTransport = { kind: 'nats' } | { kind: 'socket'; socketId: string | null };
 
-export interface NodeEntry {
-  nodeId: string;
-  role: NodeRole;
-  name: string;
-  capabilities: Capabilities;
-  transport: NodeTransport;
-  status: 'online' | 'offline';
-  offlineReason: string | null;
-  /** Coordinator clock (ms). */
-  firstSeenAt: number;
-  lastSeenAt: number;
-  /** Hellos received; > 1 means it reconnected. */
-  hellos: number;
-  beats: number;
-  lastSeq: number | null;
-  /** Beats the sequence numbers say were lost. */
-  missedBeats: number;
-  /** What the node last reported. */
-  reportedInFlight: number;
-  reportedQueued: number;
-  /** Requests the coordinator sent it that are not finished (its own count, no heartbeat lag). */
-  assigned: number;
-  /** The trial a receiver is assigned to (kept across reconnects). */
-  trialId: string | null;
-}
+/** A node as the registry keeps it: the API's NodeSummary with how to reach it. */
+export type NodeEntry = Omit<NodeSummary, 'transport'> & { transport: NodeTransport };
 
 export interface NodeRegistryEvents {
   /** First hello, or a hello after being offline / from a new connection. */
