@@ -45,16 +45,18 @@ FULL = {
     # ---- edge UNet (semantic generation module) + text encoder, trained jointly -------
     "unet_channels": [48, 96],  # widths at 8x8 and 4x4
     "unet_heads": 4,
-    "unet_steps": 3600,
+    "unet_steps": 7000,
     "unet_batch": 64,
     "unet_lr": 6e-4,  # AdamW, linear warm-up then cosine decay to 10%
     "unet_warmup": 150,
     "caption_dropout": 0.1,  # p(caption replaced by "") for classifier-free guidance
-    "ema_decay": 0.999,  # with diffusers' warm-up: min(decay, (1 + k) / (10 + k))
+    "ema_decay": 0.999,
+    "unet_pos_embed": True,  # learned position embedding in every attention block (both UNets)
+    "min_snr_gamma": 5.0,  # Min-SNR-gamma loss weighting (both UNets); None: plain epsilon MSE  # with diffusers' warm-up: min(decay, (1 + k) / (10 + k))
     # ---- receiver fine-tuning UNet (noise-aware, lightweight) -------------------------
     "ft_channels": [24, 48],  # ~1/4 of the edge UNet's FLOPs (conv cost scales with width^2)
     "ft_heads": 4,
-    "ft_steps": 2000,
+    "ft_steps": 2200,
     "ft_batch": 64,
     "ft_lr": 8e-4,
     "ft_warmup": 100,
@@ -62,7 +64,7 @@ FULL = {
     "ft_clean_prob": 0.15,  # share of samples with no semantic noise (sigma^2 = 0)
     # ---- sampling / evaluation ---------------------------------------------------------
     "num_inference_steps": 20,
-    "guidance_candidates": [2.5, 4.0, 6.0],  # picked on the validation captions
+    "guidance_candidates": [1.5, 2.5, 3.5, 5.0, 7.0],  # picked on the validation captions
     "eval_split_steps": 10,  # hand-off step a for the edge/receiver split evaluation
     "eval_split_snr_db": [-6.0, 0.0, 15.0],
     "n_split_captions": 96,  # first held-out test captions used by the split evaluation
@@ -71,7 +73,7 @@ FULL = {
     "grid_seeds": 4,
     "onnx_opset": 14,
     # ---- wall-clock guards (a stage stops early, and says so, if the shared CPU is slow) --
-    "stage_time_cap_s": {"vae": 330, "checker": 240, "unet": 1500, "finetune": 400},
+    "stage_time_cap_s": {"vae": 250, "checker": 200, "unet": 2250, "finetune": 650},
 }
 
 QUICK = {

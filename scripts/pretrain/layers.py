@@ -70,11 +70,18 @@ class Attention(nn.Module):
 
 
 class TransformerBlock(nn.Module):
-    """SD's BasicTransformerBlock, small: self-attention, cross-attention on text, MLP."""
+    """SD's BasicTransformerBlock, small: self-attention, cross-attention on text, MLP.
 
-    def __init__(self, dim: int, heads: int, context_dim: int, mlp_ratio: int = 2):
+    `tokens` > 0 adds a learned position embedding to the spatial tokens. Attention is blind to
+    position, and at 8x8 a conv stack learns "where am I" only from zero padding; without the
+    embedding the first bundle placed objects wrongly in 25% of images ("on the left" must be
+    matched to a region by cross-attention, so the query needs to know its region).
+    """
+
+    def __init__(self, dim: int, heads: int, context_dim: int, mlp_ratio: int = 2, tokens: int = 0):
         super().__init__()
         self.norm_in = nn.GroupNorm(groups(dim), dim)
+        self.pos = nn.Parameter(torch.randn(1, tokens, dim) * 0.02) if tokens else None
         self.n1, self.n2, self.n3 = nn.LayerNorm(dim), nn.LayerNorm(dim), nn.LayerNorm(dim)
         self.self_attn = Attention(dim, heads)
         self.cross_attn = Attention(dim, heads, context_dim)
@@ -83,6 +90,8 @@ class TransformerBlock(nn.Module):
     def forward(self, x, context):
         b, c, hh, ww = x.shape
         t = self.norm_in(x).reshape(b, c, hh * ww).transpose(1, 2)
+        if self.pos is not None:
+            t = t + self.pos
         t = t + self.self_attn(self.n1(t))
         t = t + self.cross_attn(self.n2(t), context)
         t = t + self.mlp(self.n3(t))

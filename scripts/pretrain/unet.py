@@ -25,9 +25,13 @@ def noise_level_feature(noise_level):
 
 class UNet(nn.Module):
     def __init__(self, channels, heads: int, context_dim: int, latent_channels: int = 4,
-                 noise_aware: bool = False, alphas_cumprod=None):
+                 noise_aware: bool = False, alphas_cumprod=None, latent_size: int = 0):
+        """`latent_size` > 0 (the latent's height = width) gives every attention block a learned
+        position embedding for its resolution (see layers.TransformerBlock); 0 leaves it out."""
         super().__init__()
         c1, c2 = channels
+        n1 = latent_size * latent_size
+        n2 = (latent_size // 2) ** 2
         emb = c1 * 4
         self.c1 = c1
         self.noise_aware = noise_aware
@@ -37,16 +41,16 @@ class UNet(nn.Module):
             self.register_buffer("alphas_cumprod", alphas_cumprod.clone().float())
         self.conv_in = nn.Conv2d(latent_channels, c1, 3, padding=1)
         self.down1 = ResBlock(c1, c1, emb)
-        self.attn_d1 = TransformerBlock(c1, heads, context_dim)
+        self.attn_d1 = TransformerBlock(c1, heads, context_dim, tokens=n1)
         self.downsample = nn.Conv2d(c1, c1, 3, stride=2, padding=1)  # 8 -> 4
         self.down2 = ResBlock(c1, c2, emb)
-        self.attn_d2 = TransformerBlock(c2, heads, context_dim)
+        self.attn_d2 = TransformerBlock(c2, heads, context_dim, tokens=n2)
         self.mid = ResBlock(c2, c2, emb)
         self.up2 = ResBlock(c2 + c2, c2, emb)
-        self.attn_u2 = TransformerBlock(c2, heads, context_dim)
+        self.attn_u2 = TransformerBlock(c2, heads, context_dim, tokens=n2)
         self.upsample = nn.Conv2d(c2, c2, 3, padding=1)  # after nearest 4 -> 8
         self.up1 = ResBlock(c2 + c1, c1, emb)
-        self.attn_u1 = TransformerBlock(c1, heads, context_dim)
+        self.attn_u1 = TransformerBlock(c1, heads, context_dim, tokens=n1)
         self.norm_out = nn.GroupNorm(groups(c1), c1)
         self.conv_out = nn.Conv2d(c1, latent_channels, 3, padding=1)
         nn.init.zeros_(self.conv_out.weight)
