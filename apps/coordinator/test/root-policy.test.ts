@@ -10,7 +10,12 @@ import { parseTrialConfig, TrialConfigError, createPolicy } from '@semaigc/coord
 import { PAPER_PROFILE, checkpointOf, initTensorflow, trainD3qn, type ServiceProfile } from '@semaigc/root';
 import type { RecordMessage } from '@semaigc/protocol';
 import type { DecisionContext } from '../src/policies/policy';
-import { RootOnlinePolicy, loadRootCheckpoint, type RootPolicyConfig } from '../src/policies/root-policy';
+import {
+  ROOT_FINETUNED_CHECKPOINT,
+  RootOnlinePolicy,
+  loadRootCheckpoint,
+  type RootPolicyConfig,
+} from '../src/policies/root-policy';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'root-policy-'));
 const ckptFile = path.join(dir, 'checkpoint.json');
@@ -140,8 +145,30 @@ describe('root policy', () => {
     // packages/root's README gives ~18 ms per batch-64 update of the paper's network.
     expect(s.updates).toBe(6);
     expect(Number.isFinite(s.lastLoss)).toBe(true);
-    expect(p.qValues(probe)).not.toEqual(before);
-    p.dispose();
+    const after = p.qValues(probe);
+    expect(after).not.toEqual(before);
+
+    // finish saves the fine-tuned network; a policy started from it decides with those weights.
+    const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
+    const files = await p.finish({ trialId: 'trial-ft', runDir });
+    expect(files).toEqual([path.join(runDir, ROOT_FINETUNED_CHECKPOINT)]);
+    const parent = loadRootCheckpoint(ckptFile).id;
+    const saved = loadRootCheckpoint(files[0]!);
+    expect(saved.id).toBe(`${parent}.ft6`);
+    expect(saved.ckpt.meta).toMatchObject({ parent, fineTunedIn: 'trial-ft', onlineUpdates: 6 });
+    expect(saved.ckpt.grid).toEqual(grid);
+    const next = new RootOnlinePolicy({ ...cfg({ checkpoint: files[0]!, epsilon: 0 }), learn: false });
+    expect(next.checkpointId).toBe(saved.id);
+    expect(next.qValues(probe)).toEqual(after);
+  });
+
+  test('finish writes nothing when the policy never updated', async () => {
+    const p = new RootOnlinePolicy({ ...cfg({ updateEvery: 1 }), learn: false });
+    p.decide(ctx({}, 'r0'));
+    p.observe(record('r0', 1));
+    const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
+    expect(await p.finish({ trialId: 't', runDir })).toEqual([]);
+    expect(fs.readdirSync(runDir)).toEqual([]);
   });
 
   test('learn: false records transitions but never updates', async () => {

@@ -139,7 +139,7 @@ test('the terminal table shows the trial, each stage and each SNR bucket', () =>
     byPolicy: summarizeByPolicy(records),
     bySnr: summarizeBySnr(records),
     runDir: '/tmp/x',
-    files: { records: '/tmp/x/records.jsonl', csv: '', summary: '', config: '', images: '' },
+    files: { records: '/tmp/x/records.jsonl', csv: '', summary: '', config: '', images: '', policy: [] },
   };
   const text = renderSummaryTable(summary);
   for (const s of [

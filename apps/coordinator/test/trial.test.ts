@@ -23,7 +23,9 @@ import {
   parseTrialConfig,
   RECORD_CSV_COLUMNS,
   REGENERATION_SEED_STRIDE,
+  registerPolicy,
   startCoordinator,
+  unregisterPolicy,
   type TrialConfigInput,
 } from '../src';
 import { captureLogger, caps, recordFor, TestEdge, TestReceiver, until } from './helpers';
@@ -142,6 +144,7 @@ test('a fixed-split trial: requests go to the edge, records come back, run folde
   ]);
   expect(summary.latencyMs.endToEndMs?.n).toBe(6);
   expect(summary.byPolicy['fixed']?.requests).toBe(6);
+  expect(summary.files.policy).toEqual([]); // fixed has no end-of-trial hook
 
   const cfg = parseTrialConfig(parseYaml(fs.readFileSync(summary.files.config, 'utf8')));
   expect(cfg.policy).toEqual({ kind: 'fixed', edgeSteps: 10 });
@@ -152,6 +155,56 @@ test('a fixed-split trial: requests go to the edge, records come back, run folde
   );
   const png = fs.readFileSync(path.join(summary.files.images, `${records[0]!.requestId}.png`));
   expect(png.subarray(1, 4).toString()).toBe('PNG');
+});
+
+test("the policy's finish hook runs after the last record; its files are listed, its failure only logged", async () => {
+  await edge('edge-1');
+  await receiver('rx-1');
+  const seen: string[] = [];
+  registerPolicy('finish-probe', () => ({
+    name: 'finish-probe',
+    decide: () => ({ edgeSteps: 10 }),
+    observe: (rec) => void seen.push(rec.requestId),
+    finish: async ({ runDir }) => {
+      const file = path.join(runDir, 'learned.json');
+      await fs.promises.writeFile(file, JSON.stringify({ observed: seen.length }));
+      return [file];
+    },
+  }));
+  registerPolicy('finish-throws', () => ({
+    name: 'finish-throws',
+    decide: () => ({ edgeSteps: 10 }),
+    finish: () => Promise.reject(new Error('disk full')),
+  }));
+  try {
+    const ok = await coord.runTrial({
+      ...BASE,
+      name: 'hook',
+      policy: { kind: 'finish-probe' },
+      requestsPerReceiver: 3,
+    });
+    expect(ok.status).toBe('completed');
+    expect(ok.files.policy).toEqual([path.join(ok.runDir, 'learned.json')]);
+    // Called after every record was observed, before the summary was written.
+    expect(JSON.parse(fs.readFileSync(ok.files.policy[0]!, 'utf8'))).toEqual({ observed: 3 });
+    expect(JSON.parse(fs.readFileSync(ok.files.summary, 'utf8')).files.policy).toEqual(ok.files.policy);
+
+    const bad = await coord.runTrial({
+      ...BASE,
+      name: 'hook2',
+      policy: { kind: 'finish-throws' },
+      requestsPerReceiver: 2,
+    });
+    expect(bad.status).toBe('completed');
+    expect(bad.requests).toBe(2);
+    expect(bad.files.policy).toEqual([]);
+    expect(
+      log.lines.some((l) => l.msg === 'policy finish-throws: finish failed' && l.trialId === bad.trialId),
+    ).toBe(true);
+  } finally {
+    unregisterPolicy('finish-probe');
+    unregisterPolicy('finish-throws');
+  }
 });
 
 test('local-only (a = 0) sends the request to the receiver, never to an edge', async () => {

@@ -49,12 +49,26 @@ export interface Decision {
   checkpointId?: string | null;
 }
 
+/** What a policy gets when its trial ends. */
+export interface PolicyFinishContext {
+  trialId: string;
+  /** The trial's run directory (runs/<trial>/): where a learner saves what it learned. */
+  runDir: string;
+}
+
 export interface SplitPolicy {
   /** Goes into the request's and record's `policy` field (a-z 0-9 . _ -). */
   readonly name: string;
   decide(ctx: DecisionContext): Decision | Promise<Decision>;
   /** Called with each request's final record (failed ones too: satisfaction 0). */
   observe?(record: RecordMessage, ctx: DecisionContext, decision: Decision): void;
+  /**
+   * Called once after the trial's last record, before its summary is written: an online
+   * learner waits for its pending updates, saves its state into `runDir` and frees what it
+   * holds (a policy instance lives for one trial). Returns the paths it wrote; they are
+   * listed in the summary's `files.policy`. A throw is logged and the trial still ends.
+   */
+  finish?(ctx: PolicyFinishContext): Promise<string[]>;
 }
 
 /** Checks a decision against T̂; a policy bug becomes a failed record, not a crash. */

@@ -18,6 +18,11 @@
  * on a tfjs D3qnAgent (started from the checkpoint) in the background; the plain-JS forward
  * used by `decide` is then swapped for the new weights. tfjs is initialised lazily on the
  * first update, so a trial with `learn: false` never loads a backend.
+ *
+ * At the end of the trial (`finish`) the fine-tuned network is saved as
+ * runs/<trial>/root-checkpoint.json, a checkpoint in the training format whose meta names
+ * its parent, so the next trial can start from what this one learned; then the tfjs agent
+ * is disposed.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -31,6 +36,7 @@ import {
   D3qnAgent,
   initTensorflow,
   parseCheckpoint,
+  toCheckpoint,
   toFeatures,
   type LoadedCheckpoint,
   type QNetworkWeights,
@@ -40,12 +46,14 @@ import {
 import type { RecordMessage } from '@semaigc/protocol';
 import { z } from 'zod';
 import { TrialConfigError } from '../errors';
-import type { Decision, DecisionContext, SplitPolicy } from './policy';
+import type { Decision, DecisionContext, PolicyFinishContext, SplitPolicy } from './policy';
 
 export const DEFAULT_ROOT_EPSILON = 0.05;
 export const DEFAULT_ROOT_UPDATE_EVERY = 8;
 export const DEFAULT_ROOT_UPDATES_PER_ROUND = 4;
 export const DEFAULT_ROOT_SEED = 1;
+/** File name of the fine-tuned checkpoint in the trial's run directory. */
+export const ROOT_FINETUNED_CHECKPOINT = 'root-checkpoint.json';
 
 export const rootPolicySchema = z.strictObject({
   kind: z.literal('root'),
@@ -109,6 +117,7 @@ export class RootOnlinePolicy implements SplitPolicy {
   readonly name = 'root';
   readonly checkpointId: string;
   private readonly ckpt: LoadedCheckpoint;
+  private weights: QNetworkWeights;
   private forward: (x: Float32Array) => Float32Array;
   private readonly rng: Rng;
   private readonly pending = new Map<string, Pending>();
@@ -130,6 +139,7 @@ export class RootOnlinePolicy implements SplitPolicy {
     const { ckpt, id } = loadRootCheckpoint(cfg.checkpoint);
     this.ckpt = ckpt;
     this.checkpointId = id;
+    this.weights = ckpt.weights;
     this.forward = createForward(ckpt.weights);
     this.rng = createRng(cfg.seed);
     this.replay = new ReplayBuffer(ckpt.config.bufferSize, ckpt.features.length);
@@ -199,6 +209,38 @@ export class RootOnlinePolicy implements SplitPolicy {
     this.agent = null;
   }
 
+  /**
+   * Waits for the queued update rounds, saves the fine-tuned network when there was at
+   * least one update (a trial that did not learn leaves no copy of its input checkpoint),
+   * and disposes the agent. Its id is `<parent>.ft<updates>`, so records of a later trial
+   * that starts from it say which generation decided.
+   */
+  async finish(ctx: PolicyFinishContext): Promise<string[]> {
+    try {
+      await this.settled();
+      if (this.counters.updates === 0) return [];
+      const file = path.join(ctx.runDir, ROOT_FINETUNED_CHECKPOINT);
+      const id = `${this.checkpointId}.ft${this.counters.updates}`.slice(-128);
+      const ckpt = toCheckpoint(this.weights, {
+        ...this.ckpt,
+        meta: {
+          ...this.ckpt.meta,
+          id,
+          parent: this.checkpointId,
+          fineTunedIn: ctx.trialId,
+          onlineUpdates: this.counters.updates,
+          onlineTransitions: this.counters.transitions,
+          lastLoss: this.counters.lastLoss,
+          savedAt: new Date().toISOString(),
+        },
+      });
+      await fs.promises.writeFile(file, JSON.stringify(ckpt));
+      return [file];
+    } finally {
+      this.dispose();
+    }
+  }
+
   private async updateRound(): Promise<void> {
     const { batchSize } = this.ckpt.config;
     if (this.replay.size < batchSize) return;
@@ -217,8 +259,8 @@ export class RootOnlinePolicy implements SplitPolicy {
       this.counters.updates++;
       if (this.counters.updates % this.ckpt.config.targetUpdateFrequency === 0) this.agent.updateTarget();
     }
-    const w: QNetworkWeights = this.agent.weights();
-    this.forward = createForward(w);
+    this.weights = this.agent.weights();
+    this.forward = createForward(this.weights);
     this.counters.lastUpdateMs = performance.now() - t0;
   }
 }

@@ -90,5 +90,6 @@ export function renderSummaryTable(s: TrialSummary): string {
     parts.push(pol.toString());
   }
   parts.push(`records: ${s.files.records}`);
+  for (const file of s.files.policy) parts.push(`policy saved: ${file}`);
   return parts.join('\n');
 }

@@ -71,7 +71,15 @@ export interface TrialSummary extends GroupSummary {
   byPolicy: Record<string, GroupSummary>;
   bySnr: SnrBucketSummary[];
   runDir: string;
-  files: { records: string; csv: string; summary: string; config: string; images: string };
+  files: {
+    records: string;
+    csv: string;
+    summary: string;
+    config: string;
+    images: string;
+    /** Files the policy saved at the end (ROOT: the fine-tuned checkpoint); often empty. */
+    policy: string[];
+  };
 }
 
 function stageStats(values: number[]): StageStats | null {

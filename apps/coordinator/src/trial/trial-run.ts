@@ -691,9 +691,22 @@ export class TrialRun {
     }
   }
 
+  /** The policy's end-of-trial hook; its failure is logged and costs only its files. */
+  private async finishPolicy(runDir: string): Promise<string[]> {
+    const policy = this.policy;
+    if (!policy?.finish) return [];
+    try {
+      return await policy.finish({ trialId: this.trialId, runDir });
+    } catch (err) {
+      this.env.logger.warn({ trialId: this.trialId, err }, `policy ${policy.name}: finish failed`);
+      return [];
+    }
+  }
+
   private async finish(status: TrialStatus, reason: string | null): Promise<TrialSummary> {
     const recorder = this.recorder!;
     const records = recorder.records();
+    const policyFiles = await this.finishPolicy(recorder.files.dir);
     const endedAt = this.env.now();
     const summary: TrialSummary = {
       trialId: this.trialId,
@@ -718,6 +731,7 @@ export class TrialRun {
         summary: recorder.files.summary,
         config: recorder.files.config,
         images: recorder.files.images,
+        policy: policyFiles,
       },
     };
     await recorder.writeSummary(summary);
