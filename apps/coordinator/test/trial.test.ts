@@ -187,7 +187,8 @@ test("the policy's finish hook runs after the last record; its files are listed,
     expect(ok.files.policy).toEqual([path.join(ok.runDir, 'learned.json')]);
     // Called after every record was observed, before the summary was written.
     expect(JSON.parse(fs.readFileSync(ok.files.policy[0]!, 'utf8'))).toEqual({ observed: 3 });
-    expect(JSON.parse(fs.readFileSync(ok.files.summary, 'utf8')).files.policy).toEqual(ok.files.policy);
+    const onDisk = JSON.parse(fs.readFileSync(ok.files.summary, 'utf8')) as typeof ok;
+    expect(onDisk.files.policy).toEqual(ok.files.policy);
 
     const bad = await coord.runTrial({
       ...BASE,
