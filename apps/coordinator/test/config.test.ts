@@ -53,6 +53,12 @@ const cases: Case[] = [
   ],
   ['Ľ ≥ L̂', { latency: { minS: 5, maxS: 2 } }, 'latency.minS', /must be < maxS/],
   [
+    'a negative receiver grace',
+    { retries: { receiverGraceS: -1 } },
+    'retries.receiverGraceS',
+    /must be >= 0/,
+  ],
+  [
     'an SNR out of range',
     { channel: { mode: 'analog', snrDb: 99 } },
     'channel.snrDb',

@@ -268,6 +268,11 @@ export interface ReceiverBehaviour {
   consistency?: number[];
   /** Never answer (a receiver that hangs). */
   silent?: boolean;
+  /**
+   * On its first payload: drop it, say bye and stop beating (a phone losing Wi-Fi); say hello
+   * again with the same id after `backAfterMs` (null: never comes back).
+   */
+  dropFirst?: { backAfterMs: number | null };
 }
 
 /** Builds a record the way a receiver does, from the request it served. */
@@ -342,6 +347,10 @@ export class TestReceiver extends Peer {
           const msg = decode(m.data);
           if (msg.type !== 'latent' && msg.type !== 'image') return;
           this.payloads.push(msg.requestId);
+          if (this.behaviour.dropFirst && this.payloads.length === 1) {
+            this.dropConnection(this.behaviour.dropFirst.backAfterMs);
+            return;
+          }
           this.answer({ ...msg.request, v: 1, type: 'request' }, msg.edgeId);
         },
       }),
@@ -361,6 +370,15 @@ export class TestReceiver extends Peer {
         callback: (_e, m) => void this.received.push(decode(m.data)),
       }),
     );
+  }
+
+  private dropConnection(backAfterMs: number | null): void {
+    this.stopBeating();
+    this.bye('connection lost');
+    if (backAfterMs === null) return;
+    setTimeout(() => {
+      void this.hello().then(() => this.startBeating());
+    }, backAfterMs);
   }
 
   private answer(req: RequestMessage, edgeId: string | null): void {

@@ -282,6 +282,43 @@ test('a receiver that never answers: TIMEOUT after the retries, nothing hangs', 
   expect(e.requests.map((q) => q.attempt)).toEqual([0, 1, 0, 1]);
 });
 
+test('a receiver that drops mid-request and comes back with the same id gets the request again', async () => {
+  const e = await edge('edge-1');
+  const r = await receiver('rx-1', { dropFirst: { backAfterMs: 300 } });
+  const summary = await coord.runTrial({
+    ...BASE,
+    name: 'phone drops',
+    requestsPerReceiver: 3,
+    retries: { max: 1, receiverGraceS: 5 },
+  });
+  expect(summary.status).toBe('completed');
+  expect(summary.failed).toBe(0);
+  expect(summary.requests).toBe(3);
+  // The first request ran twice (its payload was lost with the connection), the rest once.
+  expect(e.requests.map((q) => q.attempt)).toEqual([0, 1, 0, 0]);
+  expect(r.payloads).toHaveLength(4);
+  const records = readRecords(summary.files.records);
+  expect(records.map((x) => x.retries)).toEqual([1, 0, 0]);
+  // Re-assigned to the trial when it came back.
+  expect(r.received.filter((m) => m.type === 'trial.assign').length).toBeGreaterThanOrEqual(2);
+});
+
+test('a receiver that drops and stays away: NODE_LOST after retries.receiverGraceS, the trial ends', async () => {
+  await edge('edge-1');
+  await receiver('rx-1', { dropFirst: { backAfterMs: null } });
+  const summary = await coord.runTrial({
+    ...BASE,
+    name: 'phone gone',
+    requestsPerReceiver: 1,
+    retries: { max: 1, receiverGraceS: 0.4 },
+  });
+  expect(summary.failuresByCode).toEqual({ NODE_LOST: 1 });
+  const [rec] = readRecords(summary.files.records);
+  expect(rec!.failure?.reason).toMatch(
+    /receiver rx-1 went offline.*not back within 0\.4 s \(retries\.receiverGraceS\)/,
+  );
+});
+
 test('the quality gate regenerates with a new seed while consistency is below the threshold', async () => {
   const e = await edge('edge-1');
   await receiver('rx-1', { consistency: [0.2, 0.9] });

@@ -115,8 +115,14 @@ const trialSchema = z.strictObject({
       attemptTimeoutS: z.number().positive().nullable().default(null),
       /** How long an edge may take to answer request.accepted, ms. */
       acceptTimeoutMs: int(50, 600_000).default(5000),
+      /**
+       * A receiver that goes offline mid-request (a phone's Wi-Fi drops, its screen locks)
+       * may come back with the same node id: the request waits this long for it, then is
+       * sent again (counts as a retry); 0 fails it at once with NODE_LOST.
+       */
+      receiverGraceS: z.number().min(0, 'must be >= 0').max(600, 'must be <= 600').default(10),
     })
-    .default({ max: 1, attemptTimeoutS: null, acceptTimeoutMs: 5000 }),
+    .default({ max: 1, attemptTimeoutS: null, acceptTimeoutMs: 5000, receiverGraceS: 10 }),
 });
 
 export type TrialConfigInput = z.input<typeof trialSchema>;

@@ -86,7 +86,15 @@ export interface RunTrialOptions {
 
 type Outcome =
   | { kind: 'record'; record: RecordMessage }
-  | { kind: 'fail'; code: ErrorCode; reason: string; retryable: boolean; edgeId: string | null };
+  | {
+      kind: 'fail';
+      code: ErrorCode;
+      reason: string;
+      retryable: boolean;
+      edgeId: string | null;
+      /** The request's receiver is (or went) offline: worth waiting for it to come back. */
+      receiverLost?: boolean;
+    };
 
 interface Pending {
   attempt: number;
@@ -109,7 +117,14 @@ function view(n: NodeEntry): NodeView {
   };
 }
 
-function fail(code: ErrorCode, reason: string, edgeId: string | null = null, retryable?: boolean): Outcome {
+type FailOutcome = Extract<Outcome, { kind: 'fail' }>;
+
+function fail(
+  code: ErrorCode,
+  reason: string,
+  edgeId: string | null = null,
+  retryable?: boolean,
+): FailOutcome {
   return { kind: 'fail', code, reason, retryable: retryable ?? ERROR_CODES[code].retryable, edgeId };
 }
 
@@ -198,7 +213,10 @@ export class TrialRun {
       if (node.role === 'edge' && p.edgeId === node.nodeId && !p.delivered) {
         p.settle(fail('NODE_LOST', `edge ${node.nodeId} went offline (${reason})`, node.nodeId, true));
       } else if (p.receiverId === node.nodeId) {
-        p.settle(fail('NODE_LOST', `receiver ${node.nodeId} went offline (${reason})`, null, false));
+        p.settle({
+          ...fail('NODE_LOST', `receiver ${node.nodeId} went offline (${reason})`, null, false),
+          receiverLost: true,
+        });
       }
     }
   }
@@ -265,6 +283,15 @@ export class TrialRun {
       signal?.removeEventListener('abort', onAbort);
     }
     return this.finish(status, reason);
+  }
+
+  /** Whether receiver `id` is online again before `until` (ms, env clock); false on abort. */
+  private async receiverBack(id: string, until: number): Promise<boolean> {
+    for (;;) {
+      if (this.env.registry.get(id)?.status === 'online') return true;
+      if (this.signal.aborted || this.env.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
   }
 
   private async waitForNodes(needsEdge: boolean): Promise<NodeEntry[]> {
@@ -462,6 +489,24 @@ export class TrialRun {
           final = rec;
           break;
         }
+        if (outcome.receiverLost && retries < cfg.retries.max && !this.signal.aborted) {
+          const graceS = cfg.retries.receiverGraceS;
+          if (await this.receiverBack(receiverId, Math.min(failAt, now() + graceS * 1000))) {
+            // Its payload was lost with the old connection: the request runs again.
+            this.env.logger.info(
+              { trialId: this.trialId, requestId, receiverId, attempt },
+              'receiver is back, sending the request again',
+            );
+            retries += 1;
+            attempt += 1;
+            choice = decision.edgeSteps > 0 ? pickEdge() : choice;
+            continue;
+          }
+          outcome = {
+            ...outcome,
+            reason: `${outcome.reason}; not back within ${graceS} s (retries.receiverGraceS) or the deadline`,
+          };
+        }
         const canRetry =
           outcome.retryable && retries < cfg.retries.max && now() < failAt && !this.signal.aborted;
         choice = canRetry && decision.edgeSteps > 0 ? pickEdge() : choice;
@@ -574,7 +619,9 @@ export class TrialRun {
     const cfg = this.cfg;
     const receiver = registry.get(request.receiverId);
     if (!receiver || receiver.status !== 'online') {
-      return Promise.resolve(fail('NO_RECEIVER', `receiver ${request.receiverId} is offline`, null, false));
+      // Known but offline (a phone between connections): the caller may wait for it.
+      const outcome = fail('NO_RECEIVER', `receiver ${request.receiverId} is offline`, null, false);
+      return Promise.resolve({ ...outcome, receiverLost: receiver !== undefined });
     }
     const local = request.edgeSteps === 0;
     if (!local && choice.kind === 'none') return Promise.resolve(fail('NO_EDGE', choice.reason, null, false));
