@@ -50,9 +50,9 @@ FULL = {
     "unet_lr": 6e-4,  # AdamW, linear warm-up then cosine decay to 10%
     "unet_warmup": 150,
     "caption_dropout": 0.1,  # p(caption replaced by "") for classifier-free guidance
-    "ema_decay": 0.999,
+    "ema_decay": 0.999,  # with diffusers' warm-up: min(decay, (1 + k) / (10 + k))
     "unet_pos_embed": True,  # learned position embedding in every attention block (both UNets)
-    "min_snr_gamma": 5.0,  # Min-SNR-gamma loss weighting (both UNets); None: plain epsilon MSE  # with diffusers' warm-up: min(decay, (1 + k) / (10 + k))
+    "min_snr_gamma": 5.0,  # Min-SNR-gamma loss weighting (both UNets); None: plain epsilon MSE
     # ---- receiver fine-tuning UNet (noise-aware, lightweight) -------------------------
     "ft_channels": [24, 48],  # ~1/4 of the edge UNet's FLOPs (conv cost scales with width^2)
     "ft_heads": 4,

@@ -117,8 +117,8 @@ const trialSchema = z.strictObject({
       acceptTimeoutMs: int(50, 600_000).default(5000),
       /**
        * A receiver that goes offline mid-request (a phone's Wi-Fi drops, its screen locks)
-       * may come back with the same node id: the request waits this long for it, then is
-       * sent again (counts as a retry); 0 fails it at once with NODE_LOST.
+       * may come back with the same node id: the request waits for it up to this long after
+       * its last heartbeat, then is sent again (counts as a retry); 0 fails it at once.
        */
       receiverGraceS: z.number().min(0, 'must be >= 0').max(600, 'must be <= 600').default(10),
     })

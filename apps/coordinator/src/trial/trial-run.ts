@@ -491,7 +491,10 @@ export class TrialRun {
         }
         if (outcome.receiverLost && retries < cfg.retries.max && !this.signal.aborted) {
           const graceS = cfg.retries.receiverGraceS;
-          if (await this.receiverBack(receiverId, Math.min(failAt, now() + graceS * 1000))) {
+          // The grace runs from the receiver's last sign of life, so the requests that queue
+          // behind a receiver gone for good do not each wait it again.
+          const lastSeen = this.env.registry.get(receiverId)?.lastSeenAt ?? now();
+          if (await this.receiverBack(receiverId, Math.min(failAt, lastSeen + graceS * 1000))) {
             // Its payload was lost with the old connection: the request runs again.
             this.env.logger.info(
               { trialId: this.trialId, requestId, receiverId, attempt },
