@@ -1,5 +1,6 @@
 /** Option parsers shared by the live commands; errors name the option. */
 import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_NODE_THREADS } from '@semaigc/node-kit';
 
 export function int(name: string, min: number, max: number): (v: string) => number {
   return (v) => {
@@ -25,4 +26,16 @@ export function bundleOption(): Option {
 
 export function natsOption(): Option {
   return new Option('--nats <url>', 'NATS server URL, e.g. nats://lab-host:4222').makeOptionMandatory();
+}
+
+/** `--compute-share <p>`, p in (0, 1], default 1; `help` says what the role stretches. */
+export function computeShareOption(help: string): Option {
+  return new Option('--compute-share <p>', help).default(1).argParser(share('--compute-share'));
+}
+
+/** `--threads <n>`: onnxruntime-node intra-op threads of the role's sessions. */
+export function threadsOption(): Option {
+  return new Option('--threads <n>', 'onnxruntime-node intra-op threads')
+    .default(DEFAULT_NODE_THREADS)
+    .argParser(int('--threads', 1, 256));
 }

@@ -9,7 +9,7 @@ import { createLogger } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
-import { bundleOption, int, natsOption, share } from './options';
+import { bundleOption, computeShareOption, int, natsOption, threadsOption } from './options';
 
 const logger = (ns: string) => createLogger(ns, process.env['SEMAIGC_LOG_LEVEL'] ?? 'info');
 
@@ -57,19 +57,8 @@ export function edgeCommand(): Command {
     )
     .addOption(natsOption())
     .option('--id <id>', 'node id (letters, digits, - and _; default edge-<random>)')
-    .addOption(
-      new Option(
-        '--compute-share <p>',
-        'PACR p in (0, 1]: each step is stretched to measured/p; records say so',
-      )
-        .default(1)
-        .argParser(share('--compute-share')),
-    )
-    .addOption(
-      new Option('--threads <n>', 'onnxruntime-node intra-op threads')
-        .default(1)
-        .argParser(int('--threads', 1, 256)),
-    )
+    .addOption(computeShareOption('PACR p in (0, 1]: each step is stretched to measured/p; records say so'))
+    .addOption(threadsOption())
     .addOption(bundleOption())
     .action(
       async (o: { nats: string; id?: string; computeShare: number; threads: number; bundle?: string }) => {
@@ -102,16 +91,8 @@ export function receiverCommand(): Command {
         .argParser(int('--count', 1, 10000)),
     )
     .option('--id-prefix <prefix>', 'receiver ids are <prefix>-<n> (default rx-<random>)')
-    .addOption(
-      new Option('--compute-share <p>', 'weaker-device emulation: each receiver step stretched to measured/p')
-        .default(1)
-        .argParser(share('--compute-share')),
-    )
-    .addOption(
-      new Option('--threads <n>', 'onnxruntime-node intra-op threads')
-        .default(1)
-        .argParser(int('--threads', 1, 256)),
-    )
+    .addOption(computeShareOption('weaker-device emulation: each receiver step stretched to measured/p'))
+    .addOption(threadsOption())
     .addOption(bundleOption())
     .action(
       async (o: {
