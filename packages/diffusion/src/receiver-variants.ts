@@ -1,22 +1,34 @@
 /**
  * Noise-aware receiver steps. The receiver gets z' = z_{τ_a} + n, n ~ N(0, σ²I) (σ² in
- * scaled-latent units, from the channel metadata), and runs the remaining K = T̂ − a DDIM
- * steps τ_a > τ_{a+1} > … of the same schedule. The variants differ in how they treat n;
- * the package README gives the math and the measured ablation.
+ * scaled-latent units, from the channel metadata), and runs the remaining K = T̂ − a steps
+ * τ_a > τ_{a+1} > … of the same schedule. The variants differ in how they treat n; the
+ * package README gives one equation per variant and the measured ablation.
  *
- *  naive     ignore σ²: plain DDIM with the edge UNet.
- *  prop1     the paper's Proposition 1 (eq. 8): z_{t−1} = (z_t − C(α,σ,t)·ε)/√α_t + σ̄_t·ε̃ with the
- *            semantic noise spread over the remaining steps (see `prop1Coefficients`).
- *  remap     effective-timestep re-mapping: the latent is treated as lying at t* whose
- *            noise-to-signal ratio matches ((1 − ᾱ_τ) + σ²)/ᾱ_τ, rescaled to the forward
- *            marginal at t*, then K DDIM steps re-spaced from t* down to the schedule's end.
- *  finetune  the bundle's fine-tuning UNet, conditioned on the remaining semantic-noise level
- *            σ_k² = σ²·(1 − ᾱ_{τ_k})/(1 − ᾱ_{τ_a}), with the unchanged DDIM step.
+ *  naive       ignore σ²: plain DDIM (η = 0) with the edge UNet.
+ *  prop1       the paper's Proposition 1 (eq. 8), deterministic reading (σ̄_t = 0):
+ *              z_prev = (z_t − C(α,σ,t)·ε̂)/√α with the semantic noise decayed over the remaining
+ *              steps (see `prop1Coefficients`). With σ² = 0 it is plain DDIM.
+ *  prop1-eta1  the same update plus the posterior noise σ̄_t·ε̃ (η = 1), at every step and also
+ *              with σ² = 0, where it is DDPM ancestral sampling over the strided schedule.
+ *  remap       effective-timestep re-mapping: the latent is treated as lying at t* whose
+ *              noise-to-signal ratio matches ((1 − ᾱ_τ) + σ²)/ᾱ_τ, rescaled to the forward
+ *              marginal at t*, then K DDIM steps re-spaced from t* down to the schedule's end.
+ *  finetune    the bundle's fine-tuning UNet, conditioned on the remaining semantic-noise level
+ *              σ_k² = σ²·(1 − ᾱ_{τ_k})/(1 − ᾱ_{τ_a}), with the unchanged DDIM step.
+ *
+ * `planReceiver` fixes everything a variant decides before the first UNet call (timesteps,
+ * input scale, noise levels); `receiverUpdate` is one step given the UNet's ε̂. The sampler
+ * runs the UNet in between; tests check both against the Python side's values.
  */
 import type { DDIMScheduler } from './ddim-scheduler';
 
-export const RECEIVER_VARIANTS = ['naive', 'prop1', 'remap', 'finetune'] as const;
+export const RECEIVER_VARIANTS = ['naive', 'prop1', 'prop1-eta1', 'remap', 'finetune'] as const;
 export type ReceiverVariant = (typeof RECEIVER_VARIANTS)[number];
+
+/** η of the Prop. 1 variants (the scale of the posterior noise σ̄_t); 0 for the others. */
+export function variantEta(variant: ReceiverVariant): number {
+  return variant === 'prop1-eta1' ? 1 : 0;
+}
 
 /** Remaining semantic-noise variance at receiver timestep t (decays with the schedule's noise). */
 export function decayedNoiseLevel(s: DDIMScheduler, sigma2: number, handoffT: number, t: number): number {
@@ -55,7 +67,7 @@ export interface Prop1Coefficients {
   c: number;
   /** α of the stride: ᾱ_t / ᾱ_{t−1}. */
   alpha: number;
-  /** σ̄_t: std of the fresh noise (posterior std of eq. 11–14; 0 for the deterministic reading). */
+  /** σ̄_t: std of the fresh noise (posterior std of eq. 11–14, times η). */
   sigmaBar: number;
 }
 
@@ -84,4 +96,118 @@ export function prop1Coefficients(
   const c = ((1 - alpha + sTT) * (Math.sqrt(1 - aT) - sigmaT2)) / (1 - aT + sigmaPrev2 * alpha + sTT);
   const post = ((1 - aPrev + sigmaPrev2) * (1 - alpha + sTT)) / (1 - aT + sigmaT2);
   return { c, alpha, sigmaBar: eta * Math.sqrt(Math.max(post, 0)) };
+}
+
+/** What a variant decides before its first UNet call, for one received latent. */
+export interface ReceiverPlan {
+  variant: ReceiverVariant;
+  /** σ² of the received latent (scaled-latent units). */
+  sigma2: number;
+  /** τ_a, the timestep the edge handed off at. */
+  handoffT: number;
+  /** The timesteps the receiver evaluates the UNet at (remap: re-spaced from t*). */
+  timesteps: number[];
+  /** The timestep each step goes to: the next one, then the schedule's end (may be < 0). */
+  prevTimesteps: number[];
+  /** Factor on the received latent before the first step (remap: √(ᾱ_{t*}/ᾱ_{τ_a}); else 1). */
+  inputScale: number;
+  /** remap's effective timestep (null for the other variants, or when σ² = 0). */
+  tStar: number | null;
+  /** σ_k² at each step (what the fine-tuning UNet is conditioned on; the Prop. 1 σ_t²). */
+  noiseLevels: number[];
+  /** The UNet the variant runs. */
+  component: 'unet' | 'unet_finetune';
+  /** Scale of the fresh noise per step (prop1-eta1: 1); 0 needs no noise. */
+  eta: number;
+}
+
+/**
+ * The plan for receiver steps fromIndex … T̂−1 of `s` (setTimesteps already called) on a
+ * latent received with semantic-noise variance σ².
+ */
+export function planReceiver(
+  s: DDIMScheduler,
+  variant: ReceiverVariant,
+  fromIndex: number,
+  sigma2: number,
+): ReceiverPlan {
+  const all = s.timesteps;
+  if (!Number.isInteger(fromIndex) || fromIndex < 0 || fromIndex >= all.length) {
+    throw new TypeError(
+      `planReceiver: fromIndex must be an integer in [0, ${all.length - 1}], got ${fromIndex}`,
+    );
+  }
+  if (!(Number.isFinite(sigma2) && sigma2 >= 0))
+    throw new TypeError(`planReceiver: sigma2 must be finite and >= 0, got ${sigma2}`);
+  const handoffT = all[fromIndex]!;
+  const tLast = all[all.length - 1]!;
+  const k = all.length - fromIndex;
+  let timesteps = all.slice(fromIndex);
+  let inputScale = 1;
+  let tStar: number | null = null;
+  if (variant === 'remap' && sigma2 > 0) {
+    // Re-map to t*, rescale onto the forward marginal at t*, and re-space the K steps.
+    tStar = effectiveTimestep(s, handoffT, sigma2);
+    inputScale = Math.sqrt(s.alphaAt(tStar) / s.alphaAt(handoffT));
+    timesteps = respacedTimesteps(tStar, tLast, k);
+  }
+  const prevTimesteps = timesteps.map((_, j) =>
+    j + 1 < timesteps.length ? timesteps[j + 1]! : s.prevTimestepOf(tLast),
+  );
+  return {
+    variant,
+    sigma2,
+    handoffT,
+    timesteps,
+    prevTimesteps,
+    inputScale,
+    tStar,
+    noiseLevels: timesteps.map((t) => decayedNoiseLevel(s, sigma2, handoffT, t)),
+    component: variant === 'finetune' ? 'unet_finetune' : 'unet',
+    eta: variantEta(variant),
+  };
+}
+
+/** Whether step updates of this plan follow eq. 8 (else the DDIM step). */
+function usesProp1(plan: ReceiverPlan): boolean {
+  return plan.eta > 0 || (plan.variant === 'prop1' && plan.sigma2 > 0);
+}
+
+/**
+ * Receiver step j of `plan`: z_t → z_prev given the guided ε̂ at z_t. `fresh` is N(0, 1) noise
+ * of the latent's length, required when plan.eta > 0 (prop1-eta1) and ignored otherwise.
+ */
+export function receiverUpdate(
+  s: DDIMScheduler,
+  plan: ReceiverPlan,
+  j: number,
+  z: Float32Array,
+  eps: Float32Array,
+  fresh?: Float32Array,
+): Float32Array {
+  const t = plan.timesteps[j];
+  if (t === undefined)
+    throw new RangeError(`receiverUpdate: step ${j} is outside the plan's ${plan.timesteps.length}`);
+  const prevT = plan.prevTimesteps[j]!;
+  if (!usesProp1(plan)) return s.step(eps, t, z, { prevTimestep: prevT }).prevSample;
+  if (eps.length !== z.length)
+    throw new TypeError(`receiverUpdate: eps has ${eps.length} elements, the latent ${z.length}`);
+  const last = j + 1 === plan.timesteps.length;
+  const co = prop1Coefficients(
+    s.alphaAt(t),
+    s.alphaAt(prevT),
+    plan.noiseLevels[j]!,
+    last ? 0 : plan.noiseLevels[j + 1]!,
+    plan.eta,
+  );
+  const noisy = plan.eta > 0 && co.sigmaBar > 0;
+  if (noisy && fresh?.length !== z.length)
+    throw new TypeError(
+      `receiverUpdate: ${plan.variant} needs fresh noise of the latent's length (${z.length})`,
+    );
+  const inv = 1 / Math.sqrt(co.alpha);
+  const out = new Float32Array(z.length);
+  for (let i = 0; i < z.length; i++)
+    out[i] = (z[i]! - co.c * eps[i]!) * inv + (noisy ? co.sigmaBar * fresh![i]! : 0);
+  return out;
 }

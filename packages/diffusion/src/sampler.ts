@@ -12,16 +12,10 @@ import type { DDIMScheduler } from './ddim-scheduler';
 import { TensorError } from './errors';
 import { initialNoise } from './noise';
 import type { OrtModule } from './ort';
-import {
-  decayedNoiseLevel,
-  effectiveTimestep,
-  prop1Coefficients,
-  respacedTimesteps,
-  type ReceiverVariant,
-} from './receiver-variants';
+import { planReceiver, receiverUpdate, type ReceiverPlan, type ReceiverVariant } from './receiver-variants';
 import { assertFinite, assertLength } from './tensors';
 import { encodeIds, textDims, type TextStates } from './text-encoder';
-import { guidedEps, type CfgMode } from './unet';
+import { guidedEps, guidedEpsBatch, type CfgMode } from './unet';
 
 export interface StepInfo {
   /** Index in the T̂-step schedule (0-based). */
@@ -69,10 +63,8 @@ export interface DeviceDenoiseInput {
   prompt?: string;
   textStates?: TextStates;
   guidanceScale?: number;
-  /** Seeds η > 0 noise of the prop1 variant. */
+  /** Seeds the fresh noise of the prop1-eta1 variant (stream 'prop1'; default 0). */
   seed?: number;
-  /** η of the prop1 variant (default 0: deterministic). */
-  prop1Eta?: number;
   onStep?: OnStep;
   requestId?: string;
 }
@@ -83,6 +75,31 @@ export interface DeviceDenoiseResult {
   stepMs: number[];
   /** Timesteps actually run (remap re-spaces them). */
   timesteps: number[];
+  /** remap's effective timestep t* (null otherwise, or with σ² = 0). */
+  tStar: number | null;
+}
+
+/** One request of a receiver batch (the split benchmark runs many at once). */
+export interface DeviceBatchItem {
+  latent: Float32Array;
+  noiseVariance: number;
+  textStates: TextStates;
+  seed?: number;
+}
+
+/** What every request of a receiver batch shares. */
+export interface DeviceBatchInput {
+  fromIndex: number;
+  totalSteps: number;
+  variant: ReceiverVariant;
+  guidanceScale?: number;
+}
+
+export interface DeviceBatchResult {
+  latents: Float32Array[];
+  plans: ReceiverPlan[];
+  /** Wall time of each batched step (all requests together). */
+  stepMs: number[];
 }
 
 const now = (): number => performance.now();
@@ -198,58 +215,99 @@ export class SplitSampler {
     const sigma2 = input.noiseVariance;
     if (!(Number.isFinite(sigma2) && sigma2 >= 0))
       throw new TypeError(`${tag}noiseVariance must be finite and >= 0, got ${sigma2}`);
-    const k = input.totalSteps - from;
     let z: Float32Array = Float32Array.from(input.latent);
-    if (k === 0) return { latent: z, textEncodeMs: 0, stepMs: [], timesteps: [] };
+    if (from === input.totalSteps)
+      return { latent: z, textEncodeMs: 0, stepMs: [], timesteps: [], tStar: null };
     const [text, textEncodeMs] = await this.textFor(input, 'deviceDenoise');
     const scale = input.guidanceScale ?? this.bundle.manifest.guidance_scale;
-    const tauA = s.timesteps[from]!;
-    const tLast = s.timesteps[input.totalSteps - 1]!;
-    let ts = s.timesteps.slice(from);
-    if (input.variant === 'remap' && sigma2 > 0) {
-      // Re-map to t*, rescale onto the forward marginal at t*, and re-space the K steps.
-      const tStar = effectiveTimestep(s, tauA, sigma2);
-      const c = Math.sqrt(s.alphaAt(tStar) / s.alphaAt(tauA));
-      for (let i = 0; i < z.length; i++) z[i] = z[i]! * c;
-      ts = respacedTimesteps(tStar, tLast, k);
-    }
-    const eta = input.prop1Eta ?? 0;
-    const rng = input.variant === 'prop1' && eta > 0 ? rngFor(input.seed ?? 0, 'prop1') : null;
-    const fresh = rng ? new Float32Array(z.length) : null;
+    const plan = planReceiver(s, input.variant, from, sigma2);
+    if (plan.inputScale !== 1) for (let i = 0; i < z.length; i++) z[i] = z[i]! * plan.inputScale;
+    const rng = plan.eta > 0 ? rngFor(input.seed ?? 0, 'prop1') : null;
+    const fresh = rng ? new Float32Array(z.length) : undefined;
     const stepMs: number[] = [];
-    for (let j = 0; j < ts.length; j++) {
-      const t = ts[j]!;
-      // Previous timestep: the next in the (possibly re-spaced) list, then the schedule's end.
-      const prevT = j + 1 < ts.length ? ts[j + 1]! : s.prevTimestepOf(tLast);
+    for (let j = 0; j < plan.timesteps.length; j++) {
+      const t = plan.timesteps[j]!;
       const t0 = now();
-      const ft = input.variant === 'finetune';
       const eps = await guidedEps(this.bundle, this.ort, {
-        component: ft ? 'unet_finetune' : 'unet',
+        component: plan.component,
         sample: z,
         timestep: t,
         cond: text.cond,
         uncond: text.uncond,
         guidanceScale: scale,
-        noiseLevel: ft ? decayedNoiseLevel(s, sigma2, tauA, t) : undefined,
+        noiseLevel: plan.component === 'unet_finetune' ? plan.noiseLevels[j] : undefined,
         cfgMode: this.cfgMode,
       });
-      if (input.variant === 'prop1' && sigma2 > 0) {
-        const sT = decayedNoiseLevel(s, sigma2, tauA, t);
-        const sP = prevT >= 0 ? decayedNoiseLevel(s, sigma2, tauA, prevT) : 0;
-        const co = prop1Coefficients(s.alphaAt(t), s.alphaAt(prevT), sT, j + 1 < ts.length ? sP : 0, eta);
-        const inv = 1 / Math.sqrt(co.alpha);
-        if (fresh && rng) fillGaussian(rng, fresh);
-        for (let i = 0; i < z.length; i++)
-          z[i] = (z[i]! - co.c * eps[i]!) * inv + (fresh ? co.sigmaBar * fresh[i]! : 0);
-      } else {
-        z = s.step(eps, t, z, { prevTimestep: prevT }).prevSample;
-      }
+      if (rng && fresh) fillGaussian(rng, fresh);
+      z = receiverUpdate(s, plan, j, z, eps, fresh);
       const ms = now() - t0;
       stepMs.push(ms);
       await input.onStep?.({ index: from + j, timestep: t, ms, latent: z });
     }
     assertFinite(z, `${tag}receiver latent`);
-    return { latent: z, textEncodeMs, stepMs, timesteps: ts };
+    return { latent: z, textEncodeMs, stepMs, timesteps: plan.timesteps, tStar: plan.tStar };
+  }
+
+  /**
+   * `deviceDenoise` for many requests at once (same hand-off, variant and guidance): one UNet
+   * call of batch 2B per step. Each request keeps its own plan (remap's t* depends on its σ²)
+   * and its own prop1-eta1 noise stream, so item i gives what `deviceDenoise` gives for it.
+   */
+  async deviceDenoiseBatch(input: DeviceBatchInput, items: DeviceBatchItem[]): Promise<DeviceBatchResult> {
+    const s = this.schedule(input.totalSteps);
+    const n = this.size;
+    const b = items.length;
+    const latents = items.map((it, i) => {
+      assertLength(it.latent, n, `batch item ${i}: received latent`, this.shapeText());
+      assertFinite(it.latent, `batch item ${i}: received latent`);
+      return Float32Array.from(it.latent);
+    });
+    if (input.fromIndex === input.totalSteps || b === 0) return { latents, plans: [], stepMs: [] };
+    const plans = items.map((it) => planReceiver(s, input.variant, input.fromIndex, it.noiseVariance));
+    const rngs = plans.map((p, i) => (p.eta > 0 ? rngFor(items[i]!.seed ?? 0, 'prop1') : null));
+    const z = new Float32Array(b * n);
+    latents.forEach((l, i) => {
+      for (let k = 0; k < n; k++) z[i * n + k] = l[k]! * plans[i]!.inputScale;
+    });
+    const conds = new Float32Array(b * items[0]!.textStates.cond.length);
+    items.forEach((it, i) => conds.set(it.textStates.cond, i * it.textStates.cond.length));
+    const scale = input.guidanceScale ?? this.bundle.manifest.guidance_scale;
+    const component = plans[0]!.component;
+    const fresh = new Float32Array(n);
+    const stepMs: number[] = [];
+    for (let j = 0; j < plans[0]!.timesteps.length; j++) {
+      const t0 = now();
+      const eps = await guidedEpsBatch(this.bundle, this.ort, {
+        component,
+        samples: z,
+        timesteps: Float32Array.from(plans, (p) => p.timesteps[j]!),
+        conds,
+        uncond: items[0]!.textStates.uncond,
+        guidanceScale: scale,
+        noiseLevels:
+          component === 'unet_finetune' ? Float32Array.from(plans, (p) => p.noiseLevels[j]!) : undefined,
+        cfgMode: this.cfgMode,
+      });
+      for (let i = 0; i < b; i++) {
+        const rng = rngs[i];
+        if (rng) fillGaussian(rng, fresh);
+        const zi = receiverUpdate(
+          s,
+          plans[i]!,
+          j,
+          z.subarray(i * n, (i + 1) * n),
+          eps.subarray(i * n, (i + 1) * n),
+          rng ? fresh : undefined,
+        );
+        z.set(zi, i * n);
+      }
+      stepMs.push(now() - t0);
+    }
+    for (let i = 0; i < b; i++) {
+      latents[i] = z.slice(i * n, (i + 1) * n);
+      assertFinite(latents[i]!, `batch item ${i}: receiver latent`);
+    }
+    return { latents, plans, stepMs };
   }
 
   shapeText(): string {

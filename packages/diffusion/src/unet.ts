@@ -23,10 +23,35 @@ export interface UnetCall {
   cfgMode?: CfgMode;
 }
 
+/**
+ * B latents in one call (the split benchmark batches many requests): per-sample timesteps,
+ * text states and noise levels; the unconditional states are shared.
+ */
+export interface UnetBatchCall {
+  component: UnetCall['component'];
+  /** B latents back to back. */
+  samples: Float32Array;
+  /** B timesteps. */
+  timesteps: Float32Array;
+  /** B conditional text states back to back. */
+  conds: Float32Array;
+  uncond: Float32Array;
+  guidanceScale: number;
+  /** B noise levels for the fine-tuning UNet. */
+  noiseLevels?: Float32Array;
+  cfgMode?: CfgMode;
+}
+
 function concat(a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
+  return out;
+}
+
+function repeat(x: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(x.length * times);
+  for (let i = 0; i < times; i++) out.set(x, i * x.length);
   return out;
 }
 
@@ -36,19 +61,19 @@ async function run(
   bundle: LoadedBundle,
   batch: number,
   sample: Float32Array,
-  timestep: number,
+  timesteps: Float32Array,
   ctx: Float32Array,
-  noiseLevel: number | undefined,
+  noiseLevels: Float32Array | undefined,
 ): Promise<Float32Array> {
   const { channels: c, height: h, width: w } = bundle.manifest.latent;
   const [L, D] = [bundle.tokenizer.maxLength, bundle.manifest.text.hidden_size];
   const feeds: Record<string, Tensor> = {
     sample: new ort.Tensor('float32', sample, [batch, c, h, w]),
-    timestep: new ort.Tensor('float32', new Float32Array(batch).fill(timestep), [batch]),
+    timestep: new ort.Tensor('float32', timesteps, [batch]),
     encoder_hidden_states: new ort.Tensor('float32', ctx, [batch, L, D]),
   };
   if (session.inputNames.includes('noise_level')) {
-    feeds['noise_level'] = new ort.Tensor('float32', new Float32Array(batch).fill(noiseLevel ?? 0), [batch]);
+    feeds['noise_level'] = new ort.Tensor('float32', noiseLevels ?? new Float32Array(batch), [batch]);
   }
   const out = await session.run(feeds);
   const t = out[session.outputNames[0]!]!;
@@ -57,34 +82,61 @@ async function run(
   return data;
 }
 
-export async function guidedEps(bundle: LoadedBundle, ort: OrtModule, call: UnetCall): Promise<Float32Array> {
+export async function guidedEpsBatch(
+  bundle: LoadedBundle,
+  ort: OrtModule,
+  call: UnetBatchCall,
+): Promise<Float32Array> {
   const session = bundle.session(call.component);
-  const n = call.sample.length;
+  const b = call.timesteps.length;
+  const n = call.samples.length;
   const s = call.guidanceScale;
+  if (b === 0 || n % b !== 0 || call.conds.length !== call.uncond.length * b)
+    throw new TypeError(
+      `guidedEpsBatch: ${b} timesteps, ${n} latent values and ${call.conds.length} text values do not make one batch`,
+    );
+  if (call.noiseLevels && call.noiseLevels.length !== b)
+    throw new TypeError(`guidedEpsBatch: ${call.noiseLevels.length} noise levels for a batch of ${b}`);
+  const uncond = repeat(call.uncond, b);
   let u: Float32Array;
   let c: Float32Array;
   if (s === 1) {
     // Guidance scale 1 is the conditional model alone: one call, no uncond half.
-    return run(session, ort, bundle, 1, call.sample, call.timestep, call.cond, call.noiseLevel);
+    return run(session, ort, bundle, b, call.samples, call.timesteps, call.conds, call.noiseLevels);
   }
   if ((call.cfgMode ?? DEFAULT_CFG_MODE) === 'batch') {
+    const levels = call.noiseLevels && concat(call.noiseLevels, call.noiseLevels);
     const both = await run(
       session,
       ort,
       bundle,
-      2,
-      concat(call.sample, call.sample),
-      call.timestep,
-      concat(call.uncond, call.cond),
-      call.noiseLevel,
+      2 * b,
+      concat(call.samples, call.samples),
+      concat(call.timesteps, call.timesteps),
+      concat(uncond, call.conds),
+      levels,
     );
     u = both.subarray(0, n);
     c = both.subarray(n);
   } else {
-    u = await run(session, ort, bundle, 1, call.sample, call.timestep, call.uncond, call.noiseLevel);
-    c = await run(session, ort, bundle, 1, call.sample, call.timestep, call.cond, call.noiseLevel);
+    u = await run(session, ort, bundle, b, call.samples, call.timesteps, uncond, call.noiseLevels);
+    c = await run(session, ort, bundle, b, call.samples, call.timesteps, call.conds, call.noiseLevels);
   }
   const eps = new Float32Array(n);
   for (let i = 0; i < n; i++) eps[i] = u[i]! + s * (c[i]! - u[i]!);
   return eps;
+}
+
+/** One latent: `guidedEpsBatch` with B = 1. */
+export function guidedEps(bundle: LoadedBundle, ort: OrtModule, call: UnetCall): Promise<Float32Array> {
+  return guidedEpsBatch(bundle, ort, {
+    component: call.component,
+    samples: call.sample,
+    timesteps: Float32Array.of(call.timestep),
+    conds: call.cond,
+    uncond: call.uncond,
+    guidanceScale: call.guidanceScale,
+    noiseLevels: call.noiseLevel === undefined ? undefined : Float32Array.of(call.noiseLevel),
+    cfgMode: call.cfgMode,
+  });
 }
