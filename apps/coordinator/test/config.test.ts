@@ -92,7 +92,7 @@ const cases: Case[] = [
     'an unknown receiver variant',
     { receiverVariant: 'magic' },
     'receiverVariant',
-    /naive, prop1, remap, finetune/,
+    /naive, prop1, prop1-eta1, remap, finetune/,
   ],
   [
     'an unknown edge selector',
