@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { transmit } from '@semaigc/channel';
-import { DEFAULT_BUNDLE_DIR, readFixtureArray, readFixtureIndex } from '@semaigc/models';
+import { FixtureReader } from '@semaigc/diffusion';
+import { DEFAULT_BUNDLE_DIR, dirBundleSource } from '@semaigc/models';
 import {
   encode,
   makeMessage,
@@ -186,9 +187,10 @@ maybe('receiver page against a stand-in coordinator', () => {
   test(
     'split: an edge latent through the AWGN channel gives a record with the channel figures',
     async () => {
-      const c = readFixtureIndex(BUNDLE_DIR).cases.find((x) => x.kind === 'split')!;
+      const fixtures = new FixtureReader(dirBundleSource(BUNDLE_DIR));
+      const c = (await fixtures.index()).cases.find((x) => x.kind === 'split')!;
       const a = c.handoff_step!;
-      const handoff = readFixtureArray(c.files['handoff_latent']!, BUNDLE_DIR) as Float32Array;
+      const handoff = await fixtures.f32(c, 'handoff_latent');
       const channel: ChannelConfig = parseChannelConfig({ mode: 'analog', snrDb: 8 });
       const tx = transmit(handoff, channel, { seed: c.seed });
       const body = request({

@@ -5,14 +5,17 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import {
   BundleError,
+  FixtureReader,
   ioMismatch,
   loadBundle,
+  parseFixtureIndex,
   parseManifest,
+  readManifest,
   TokenizerError,
   WordTokenizer,
   type TokenizerConfig,
 } from '../src';
-import { BUNDLE_DIR, dirSource } from './node-source';
+import { BUNDLE_DIR, dirSource, fixtureIndexSync } from './node-source';
 
 /** The manifest fields these tests edit. */
 interface EditableManifest {
@@ -49,6 +52,68 @@ describe('manifest validation names the field', () => {
     edit(m);
     expect(() => parseManifest(m)).toThrow(BundleError);
     expect(() => parseManifest(m)).toThrow(re);
+  });
+});
+
+describe('manifest and fixture errors name the file and the field', () => {
+  test.each([
+    ['not an object', () => 'x', /^\/b\/manifest.json: \(root\) must be an object/],
+    [
+      'missing tokenizer vocab',
+      (m: EditableManifest) => delete (m as unknown as { tokenizer: { vocab?: string } }).tokenizer.vocab,
+      /^\/b\/manifest.json: tokenizer.vocab must be a path/,
+    ],
+    [
+      'latent height not an integer',
+      (m: EditableManifest) => ((m as unknown as { latent: { height: number } }).latent.height = 7.5),
+      /^\/b\/manifest.json: latent.height must be a positive integer/,
+    ],
+    [
+      'input without a name',
+      (m: EditableManifest) => delete (m.components['vae_decoder']!.inputs[0] as { name?: string }).name,
+      /^\/b\/manifest.json: components.vae_decoder.inputs\[0\].name must be a string/,
+    ],
+  ])('%s', (_name, edit, re) => {
+    const m = structuredClone(manifest);
+    const edited = (edit as (m: EditableManifest) => unknown)(m);
+    const json = typeof edited === 'string' ? edited : m;
+    expect(() => parseManifest(json, '/b/manifest.json')).toThrow(BundleError);
+    expect(() => parseManifest(json, '/b/manifest.json')).toThrow(re);
+  });
+
+  test('readManifest names the bundle directory', async () => {
+    const dir = editedBundle((m) => (m.latent.scaling_factor = 0));
+    try {
+      await expect(readManifest(dirSource(dir))).rejects.toThrow(
+        `${dir}/manifest.json: latent.scaling_factor must be a number > 0`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the fixture index and its arrays are checked', async () => {
+    const index = fixtureIndexSync();
+    const bad = structuredClone(index) as unknown as {
+      cases: { files: Record<string, { dtype: string }> }[];
+    };
+    bad.cases[2]!.files['latents']!.dtype = 'float64';
+    expect(() => parseFixtureIndex(bad, 'fx/index.json')).toThrow(
+      /^fx\/index.json: cases\[2\].files.latents.dtype must be 'float32' or 'int32'/,
+    );
+    // An array whose file holds fewer elements than its shape says.
+    const c = structuredClone(index.cases[0]!);
+    const latents = c.files['latents']!;
+    const stored = latents.shape.reduce((a, b) => a * b, 1);
+    latents.shape = [latents.shape[0]! + 1, ...latents.shape.slice(1)];
+    const reader = new FixtureReader(dirSource());
+    await expect(reader.f32(c, 'latents')).rejects.toThrow(
+      `fixtures/${latents.file}: ${stored} elements, shape ${latents.shape.join('x')} expected`,
+    );
+    await expect(reader.f32(c, 'no_such_array')).rejects.toThrow(
+      `case ${c.name} has no 'no_such_array' array`,
+    );
+    await expect(reader.f32(c, 'input_ids')).rejects.toThrow(/is int32, not float32/);
   });
 });
 

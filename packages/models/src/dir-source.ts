@@ -1,17 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BundleError } from './errors';
+import { BundleError, type BundleSource } from '@semaigc/diffusion';
 import { DEFAULT_BUNDLE_DIR } from './paths';
 
 /**
- * A bundle read from a directory, in the `BundleSource` shape @semaigc/diffusion's loader
- * takes (`{ location, readBytes(path) }`); kept structural so this package need not depend
- * on the runtime. Paths are confined to the directory.
+ * A bundle read from a directory, for @semaigc/diffusion's loader, fixture reader and
+ * manifest reader. Paths are confined to the directory.
  */
-export function dirBundleSource(dir: string = DEFAULT_BUNDLE_DIR): {
-  location: string;
-  readBytes(p: string): Promise<Uint8Array>;
-} {
+export function dirBundleSource(dir: string = DEFAULT_BUNDLE_DIR): BundleSource {
   const root = path.resolve(dir);
   return {
     location: root,

@@ -1,10 +1,5 @@
-// @semaigc/models: where the default ONNX bundle lives and how to read its manifest and fixtures
-// (Node only; runtimes load the ONNX files through @semaigc/diffusion with an injected ONNX Runtime).
-export { BundleError } from './errors';
-export { DEFAULT_BUNDLE_DIR, CHECK_ONNX_SCRIPT, COMPONENTS } from './paths';
-export type { ComponentName } from './paths';
-export { readManifest, componentPath } from './manifest';
-export type { BundleManifest, ComponentSpec, TensorSpec, TensorDtype } from './manifest';
-export { readFixtureIndex, readFixtureArray } from './fixtures';
-export type { ArrayEntry, FixtureCase, FixtureIndex } from './fixtures';
+// @semaigc/models: the default ONNX bundle (data) and where it lives, plus a Node
+// `BundleSource` over a directory. Reading the manifest and fixtures, and loading the ONNX
+// files, is @semaigc/diffusion's job (with an injected ONNX Runtime).
+export { DEFAULT_BUNDLE_DIR, CHECK_ONNX_SCRIPT } from './paths';
 export { dirBundleSource } from './dir-source';

@@ -6,17 +6,9 @@ import * as path from 'node:path';
  */
 export const DEFAULT_BUNDLE_DIR = path.resolve(__dirname, '..', 'default');
 
-/** The Node script that checks each ONNX file against the PyTorch outputs saved in parity/. */
+/**
+ * The Node script that checks each ONNX file against the PyTorch outputs saved in parity/.
+ * It needs onnxruntime-node, a dev dependency of this package: only the pre-training
+ * pipeline and the tests run it.
+ */
 export const CHECK_ONNX_SCRIPT = path.resolve(__dirname, '..', 'scripts', 'check-onnx.js');
-
-/** Component folders of the diffusers ONNX layout that every bundle has. */
-export const COMPONENTS = [
-  'text_encoder',
-  'unet',
-  'unet_finetune',
-  'vae_encoder',
-  'vae_decoder',
-  'checker',
-] as const;
-
-export type ComponentName = (typeof COMPONENTS)[number];

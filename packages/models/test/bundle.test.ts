@@ -8,15 +8,14 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 
 import {
-  CHECK_ONNX_SCRIPT,
-  COMPONENTS,
-  DEFAULT_BUNDLE_DIR,
-  componentPath,
-  readFixtureArray,
-  readFixtureIndex,
-  readManifest,
-} from '@semaigc/models';
-import type { FixtureCase } from '@semaigc/models';
+  COMPONENT_NAMES,
+  FIXTURE_INDEX_FILE,
+  FixtureReader,
+  parseFixtureIndex,
+  parseManifest,
+  type FixtureCase,
+} from '@semaigc/diffusion';
+import { CHECK_ONNX_SCRIPT, DEFAULT_BUNDLE_DIR, dirBundleSource } from '@semaigc/models';
 
 const TOL = 1e-4;
 
@@ -43,8 +42,14 @@ function alphasCumprod(cfg: { beta_start: number; beta_end: number; num_train_ti
 }
 
 describe('default bundle', () => {
-  const manifest = readManifest();
-  const fixtures = readFixtureIndex();
+  // Read synchronously (jest defines tests synchronously) with the runtime's own parsers.
+  const readJsonSync = (rel: string): unknown =>
+    JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE_DIR, rel), 'utf8')) as unknown;
+  const manifest = parseManifest(readJsonSync('manifest.json'));
+  const fixtures = parseFixtureIndex(readJsonSync(FIXTURE_INDEX_FILE));
+  const reader = new FixtureReader(dirBundleSource());
+  const componentPath = (name: (typeof COMPONENT_NAMES)[number]): string =>
+    path.join(DEFAULT_BUNDLE_DIR, manifest.components[name]!.file);
   const sched = JSON.parse(fs.readFileSync(path.join(DEFAULT_BUNDLE_DIR, manifest.scheduler), 'utf8')) as {
     beta_start: number;
     beta_end: number;
@@ -53,12 +58,12 @@ describe('default bundle', () => {
   const ac = alphasCumprod(sched);
 
   it('lists every component with a dynamic batch axis, and the files exist', () => {
-    for (const name of COMPONENTS) {
-      const c = manifest.components[name];
-      expect(fs.existsSync(componentPath(manifest, name))).toBe(true);
+    for (const name of COMPONENT_NAMES) {
+      const c = manifest.components[name]!;
+      expect(fs.existsSync(componentPath(name))).toBe(true);
       for (const t of [...c.inputs, ...c.outputs]) expect(t.shape[0]).toBe('batch');
     }
-    expect(manifest.components.unet_finetune.inputs.map((t) => t.name)).toEqual([
+    expect(manifest.components.unet_finetune!.inputs.map((t) => t.name)).toEqual([
       'sample',
       'timestep',
       'encoder_hidden_states',
@@ -73,7 +78,7 @@ describe('default bundle', () => {
     });
     expect(res.status).toBe(0);
     const report = JSON.parse(res.stdout) as { ok: boolean; maxAbsDiff: number; components: object };
-    expect(Object.keys(report.components).sort()).toEqual([...COMPONENTS].sort());
+    expect(Object.keys(report.components).sort()).toEqual([...COMPONENT_NAMES].sort());
     expect(report.maxAbsDiff).toBeLessThanOrEqual(TOL);
   });
 
@@ -90,8 +95,8 @@ describe('default bundle', () => {
     k: number,
     noiseLevel?: number,
   ): Promise<Float32Array> {
-    const cond = readFixtureArray(c.files.text_cond!) as Float32Array;
-    const uncond = readFixtureArray(c.files.text_uncond!) as Float32Array;
+    const cond = await reader.f32(c, 'text_cond');
+    const uncond = await reader.f32(c, 'text_uncond');
     const [, L, D] = c.files.text_cond!.shape as [number, number, number];
     const t = c.timesteps[k]!;
     const feeds: Record<string, ort.Tensor> = {
@@ -117,32 +122,32 @@ describe('default bundle', () => {
   }
 
   it('replays the first DDIM step and the decode of each edge fixture', async () => {
-    const unet = await ort.InferenceSession.create(componentPath(manifest, 'unet'));
-    const text = await ort.InferenceSession.create(componentPath(manifest, 'text_encoder'));
-    const dec = await ort.InferenceSession.create(componentPath(manifest, 'vae_decoder'));
+    const unet = await ort.InferenceSession.create(componentPath('unet'));
+    const text = await ort.InferenceSession.create(componentPath('text_encoder'));
+    const dec = await ort.InferenceSession.create(componentPath('vae_decoder'));
     for (const c of fixtures.cases.filter((x) => x.kind === 'edge')) {
-      const ids = readFixtureArray(c.files.input_ids!) as Int32Array;
+      const ids = await reader.i32(c, 'input_ids');
       const states = await text.run({ input_ids: new ort.Tensor('int32', ids, c.files.input_ids!.shape) });
-      const cond = readFixtureArray(c.files.text_cond!);
+      const cond = await reader.f32(c, 'text_cond');
       expect(maxAbsDiff(states.last_hidden_state!.data as Float32Array, cond)).toBeLessThanOrEqual(TOL);
 
-      const noise = readFixtureArray(c.files.initial_noise!) as Float32Array;
-      const latents = readFixtureArray(c.files.latents!) as Float32Array;
+      const noise = await reader.f32(c, 'initial_noise');
+      const latents = await reader.f32(c, 'latents');
       const step1 = await guidedStep(unet, c, noise, 0);
       expect(maxAbsDiff(step1, latents.subarray(0, 256))).toBeLessThanOrEqual(TOL);
 
       const last = latents.subarray(latents.length - 256).map((v) => v / fixtures.latent_scaling_factor);
       const image = await dec.run({ latent_sample: new ort.Tensor('float32', last, [1, 4, 8, 8]) });
-      const want = readFixtureArray(c.files.image!);
+      const want = await reader.f32(c, 'image');
       expect(maxAbsDiff(image.sample!.data as Float32Array, want)).toBeLessThanOrEqual(TOL);
     }
   });
 
   it('replays all 20 DDIM steps of the first case, each from the fixture latent before it', async () => {
-    const unet = await ort.InferenceSession.create(componentPath(manifest, 'unet'));
+    const unet = await ort.InferenceSession.create(componentPath('unet'));
     const c = fixtures.cases[0]!;
-    const latents = readFixtureArray(c.files.latents!) as Float32Array;
-    let z = readFixtureArray(c.files.initial_noise!) as Float32Array;
+    const latents = await reader.f32(c, 'latents');
+    let z = await reader.f32(c, 'initial_noise');
     for (let k = 0; k < c.num_inference_steps; k++) {
       const next = await guidedStep(unet, c, z, k);
       const want = latents.subarray(k * 256, (k + 1) * 256);
@@ -152,15 +157,15 @@ describe('default bundle', () => {
   });
 
   it('replays the first receiver step of each split fixture with the fine-tuning UNet', async () => {
-    const ft = await ort.InferenceSession.create(componentPath(manifest, 'unet_finetune'));
+    const ft = await ort.InferenceSession.create(componentPath('unet_finetune'));
     const split = fixtures.cases.filter((x) => x.kind === 'split');
     expect(split.length).toBeGreaterThan(0);
     for (const c of split) {
       const a = c.handoff_step!;
-      const handoff = readFixtureArray(c.files.handoff_latent!) as Float32Array;
-      const noise = readFixtureArray(c.files.channel_noise!) as Float32Array;
-      const levels = readFixtureArray(c.files.noise_levels!) as Float32Array;
-      const latents = readFixtureArray(c.files.latents!) as Float32Array;
+      const handoff = await reader.f32(c, 'handoff_latent');
+      const noise = await reader.f32(c, 'channel_noise');
+      const levels = await reader.f32(c, 'noise_levels');
+      const latents = await reader.f32(c, 'latents');
       expect(maxAbsDiff(handoff, latents.subarray((a - 1) * 256, a * 256))).toBe(0);
       const received = handoff.map((v, i) => v + noise[i]!);
       const step = await guidedStep(ft, c, received, a, levels[0]);

@@ -5,16 +5,18 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { makePrompts, type CaptionGrammar } from '@semaigc/diffusion';
+import {
+  MANIFEST_FILE,
+  makePrompts,
+  readManifest,
+  type BundleManifest,
+  type CaptionGrammar,
+} from '@semaigc/diffusion';
+import { dirBundleSource } from '@semaigc/models';
 import { PromptSourceError } from '../errors';
 import type { TrialConfig } from './trial-config';
 
 export const DEFAULT_GUIDANCE_SCALE = 7.5;
-
-interface ManifestBits {
-  grammar?: unknown;
-  guidance_scale?: unknown;
-}
 
 async function readJson(file: string, what: string): Promise<unknown> {
   let text: string;
@@ -30,18 +32,24 @@ async function readJson(file: string, what: string): Promise<unknown> {
   }
 }
 
-async function readManifest(bundleDir: string): Promise<ManifestBits | null> {
+/**
+ * The bundle's manifest, or null for a directory without one (a bare grammar.json is
+ * enough for prompts). A manifest that is there but malformed is an error naming the file
+ * and the field.
+ */
+async function bundleManifest(bundleDir: string): Promise<BundleManifest | null> {
   try {
-    return (await readJson(path.join(bundleDir, 'manifest.json'), 'manifest')) as ManifestBits;
+    await fs.access(path.join(bundleDir, MANIFEST_FILE));
   } catch {
     return null;
   }
+  return readManifest(dirBundleSource(bundleDir));
 }
 
 /** The bundle's caption grammar (manifest.grammar, default grammar.json). */
 export async function readGrammar(bundleDir: string): Promise<CaptionGrammar> {
-  const manifest = await readManifest(bundleDir);
-  const rel = typeof manifest?.grammar === 'string' ? manifest.grammar : 'grammar.json';
+  const manifest = await bundleManifest(bundleDir);
+  const rel = manifest?.grammar ?? 'grammar.json';
   const g = (await readJson(path.join(bundleDir, rel), 'caption grammar')) as Partial<CaptionGrammar>;
   for (const k of ['template_one', 'template_two', 'shapes', 'colours', 'sizes', 'positions'] as const) {
     if (g[k] === undefined) {
@@ -65,6 +73,6 @@ export async function resolvePrompts(cfg: TrialConfig, bundleDir: string | undef
 /** The trial's guidance scale, else the bundle manifest's, else DEFAULT_GUIDANCE_SCALE. */
 export async function resolveGuidanceScale(cfg: TrialConfig, bundleDir: string | undefined): Promise<number> {
   if (cfg.guidanceScale !== null) return cfg.guidanceScale;
-  const m = bundleDir ? await readManifest(bundleDir) : null;
-  return typeof m?.guidance_scale === 'number' ? m.guidance_scale : DEFAULT_GUIDANCE_SCALE;
+  const m = bundleDir ? await bundleManifest(bundleDir) : null;
+  return m?.guidance_scale ?? DEFAULT_GUIDANCE_SCALE;
 }

@@ -1,19 +1,26 @@
 /**
  * parity.html: fixture parity on onnxruntime-web's wasm backend in this browser, with the
- * same ORT set-up as the receiver page (threads when cross-origin isolated). Publishes
- * `window.__parity` when done, for test/browser-parity.test.ts.
+ * same ORT set-up as the receiver page (threads when cross-origin isolated). The checks are
+ * @semaigc/diffusion's `runParity`, the ones its jest suites run on onnxruntime-node and
+ * on wasm in Node. Publishes `window.__parity` when done, for test/browser-parity.test.ts.
  *
  *   ?bundle=<url>   bundle base URL (default /bundle/)   ?threads=<n>   wasm threads
  */
-import { SplitPipeline, urlBundleSource } from '@semaigc/diffusion';
+import {
+  FIXTURE_INDEX_FILE,
+  FixtureReader,
+  PARITY_TOLERANCE,
+  SplitPipeline,
+  runParity,
+  urlBundleSource,
+  type ParityCheck,
+} from '@semaigc/diffusion';
 import { readPageConfig } from '../config';
 import { configureOrt, wasmThreads } from '../ort-env';
-import { runParityChecks, type ParityCase } from './checks';
-import { FixtureReader } from './fixtures';
 
 export interface ParityReport {
   ok: boolean;
-  cases: ParityCase[];
+  cases: ParityCheck[];
   error: string | null;
   crossOriginIsolated: boolean;
   backend: 'wasm';
@@ -28,7 +35,7 @@ declare global {
   }
 }
 
-function row(c: ParityCase): HTMLTableRowElement {
+function row(c: ParityCheck): HTMLTableRowElement {
   const tr = document.createElement('tr');
   for (const text of [c.name, c.maxAbsDiff.toExponential(2), c.ok ? 'yes' : `NO ${c.detail ?? ''}`]) {
     const td = document.createElement('td');
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const status = document.getElementById('status')!;
   const body = document.querySelector('#cases tbody')!;
-  const cases: ParityCase[] = [];
+  const cases: ParityCheck[] = [];
   let threads = 1;
   let error: string | null = null;
   let pipe: SplitPipeline | null = null;
@@ -55,7 +62,8 @@ async function main(): Promise<void> {
     pipe = await SplitPipeline.load(source, ort, {
       sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
     });
-    await runParityChecks(pipe, new FixtureReader(source), (c) => {
+    const fixtures = new FixtureReader(source, pipe.bundle.manifest.fixtures ?? FIXTURE_INDEX_FILE);
+    await runParity(pipe, fixtures, (c) => {
       cases.push(c);
       body.append(row(c));
     });
@@ -67,7 +75,7 @@ async function main(): Promise<void> {
   const ok = error === null && cases.length > 0 && cases.every((c) => c.ok);
   status.dataset['state'] = ok ? 'ready' : 'failed';
   status.textContent = ok
-    ? `all ${cases.length} checks within 1e-4 (${threads} thread(s), cross-origin isolated: ${crossOriginIsolated})`
+    ? `all ${cases.length} checks within ${PARITY_TOLERANCE.toExponential(0)} (${threads} thread(s), cross-origin isolated: ${crossOriginIsolated})`
     : `FAILED: ${
         error ??
         cases

@@ -9,6 +9,8 @@ import { DDIMScheduler, parseSchedulerConfig } from '../ddim-scheduler';
 import type { InferenceSession, OrtModule } from '../ort';
 import { WordTokenizer, type TokenizerConfig } from '../tokenizer';
 import {
+  COMPONENT_NAMES,
+  MANIFEST_FILE,
   parseManifest,
   type BundleManifest,
   type ComponentName,
@@ -75,8 +77,7 @@ async function createSession(
   spec: ComponentSpec,
   options: InferenceSession.SessionOptions | undefined,
 ): Promise<InferenceSession> {
-  const bytesField = (spec as unknown as { bytes?: number }).bytes;
-  const bytes = await source.readBytes(spec.file, `${manifest.name}-${bytesField ?? 'x'}`);
+  const bytes = await source.readBytes(spec.file, `${manifest.name}-${spec.bytes ?? 'x'}`);
   let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, options);
@@ -95,17 +96,22 @@ async function createSession(
   return session;
 }
 
+/** Reads and validates `<source>/manifest.json`; errors name the file and the field. */
+export async function readManifest(source: BundleSource): Promise<BundleManifest> {
+  return parseManifest(await readJson(source, MANIFEST_FILE), `${source.location}/${MANIFEST_FILE}`);
+}
+
 export async function loadBundle(
   source: BundleSource,
   ort: OrtModule,
   options: LoadOptions = {},
 ): Promise<LoadedBundle> {
-  const manifest = parseManifest(await readJson(source, 'manifest.json'));
+  const manifest = await readManifest(source);
   const vocab = (await readJson(source, manifest.tokenizer.vocab)) as Record<string, number>;
   const tokConfig = (await readJson(source, manifest.tokenizer.config)) as TokenizerConfig;
   const tokenizer = new WordTokenizer(vocab, tokConfig);
   const schedulerConfig = parseSchedulerConfig(await readJson(source, manifest.scheduler));
-  const wanted = options.components ?? (Object.keys(manifest.components) as ComponentName[]);
+  const wanted = options.components ?? COMPONENT_NAMES.filter((n) => manifest.components[n] !== undefined);
   const sessions: Partial<Record<ComponentName, InferenceSession>> = {};
   try {
     // Sequential on purpose: session creation is CPU-bound and parallel creation only

@@ -1,96 +1,154 @@
 /**
  * The bundle manifest (manifest.json, format "semaigc-bundle/1"): which ONNX files exist,
  * their input/output names, dtypes and shapes, the latent scaling factor and the tokenizer.
- * Only the fields the runtime needs are typed; the rest (metrics, seeds, config) is kept as
- * unknown. A real SD v1.5 ONNX export can be used by writing a manifest in this format next
- * to it (README: "Using another bundle").
+ * This is the one reader of the format: the runtime, the coordinator (grammar, guidance
+ * scale) and the bundle's own checks all go through `parseManifest`.
+ *
+ * The runtime needs only some fields; the pre-training pipeline writes more (provenance,
+ * metrics, parity), typed here as optional and kept as they are. A real SD v1.5 ONNX
+ * export can be used by writing a manifest in this format next to it (README: "Using
+ * another bundle").
  */
-import { BundleError } from '../errors';
+import { z } from 'zod';
+import { parseBundleJson } from './validate';
 
-export type Dim = number | string;
+export const MANIFEST_FILE = 'manifest.json';
 
-export interface IoSpec {
-  name: string;
-  dtype: 'float32' | 'int32' | 'int64' | 'float16';
-  shape: Dim[];
-}
-
-export interface ComponentSpec {
-  file: string;
-  inputs: IoSpec[];
-  outputs: IoSpec[];
-}
+export const TENSOR_DTYPES = ['float32', 'int32', 'int64', 'float16'] as const;
+export type TensorDtype = (typeof TENSOR_DTYPES)[number];
 
 export const REQUIRED_COMPONENTS = ['text_encoder', 'unet', 'vae_decoder'] as const;
 export const OPTIONAL_COMPONENTS = ['unet_finetune', 'vae_encoder', 'checker'] as const;
-export type ComponentName = (typeof REQUIRED_COMPONENTS)[number] | (typeof OPTIONAL_COMPONENTS)[number];
+/** Every component of the diffusers ONNX layout this runtime knows, required ones first. */
+export const COMPONENT_NAMES = [...REQUIRED_COMPONENTS, ...OPTIONAL_COMPONENTS] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
-export interface BundleManifest {
-  format: string;
-  name: string;
-  components: Partial<Record<ComponentName, ComponentSpec>>;
-  tokenizer: { type: 'word-level'; vocab: string; config: string; max_length: number };
-  scheduler: string;
-  latent: { channels: number; height: number; width: number; scaling_factor: number };
-  image: { height: number; width: number; channels: number };
-  text: { hidden_size: number; uncond_prompt: string };
-  guidance_scale: number;
-  num_inference_steps: number;
-  grammar?: string;
-  fixtures?: string;
-  checker?: { attributes: Record<string, string[]> };
-  [extra: string]: unknown;
-}
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`);
+const positiveInt = z
+  .number({ error: 'must be a positive integer' })
+  .int()
+  .min(1, 'must be a positive integer');
 
-function fail(field: string, what: string): never {
-  throw new BundleError(`manifest.json: ${field} ${what}`);
-}
+/** One input or output of an ONNX file; symbolic dims (e.g. 'batch') are strings. */
+const ioSpecSchema = z.looseObject({
+  name: z.string({ error: 'must be a string' }),
+  dtype: z.enum(TENSOR_DTYPES, {
+    error: (iss) => `'${String(iss.input)}' is not a supported dtype (${TENSOR_DTYPES.join(', ')})`,
+  }),
+  shape: z.array(z.union([z.number(), z.string()]), { error: 'must be a list of dims' }),
+});
+export type IoSpec = z.output<typeof ioSpecSchema>;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const ioListSchema = z
+  .array(ioSpecSchema, { error: 'must be a non-empty list' })
+  .min(1, 'must be a non-empty list');
 
-function checkIo(list: unknown, field: string): IoSpec[] {
-  if (!Array.isArray(list) || list.length === 0) fail(field, 'must be a non-empty list');
-  return list.map((io, i) => {
-    if (!isObj(io) || typeof io['name'] !== 'string') fail(`${field}[${i}].name`, 'must be a string');
-    if (!['float32', 'int32', 'int64', 'float16'].includes(io['dtype'] as string)) {
-      fail(`${field}[${i}].dtype`, `'${String(io['dtype'])}' is not a supported dtype`);
-    }
-    if (!Array.isArray(io['shape'])) fail(`${field}[${i}].shape`, 'must be a list');
-    return io as unknown as IoSpec;
-  });
-}
+const componentSchema = z.looseObject(
+  {
+    file: nonEmpty('a path'),
+    inputs: ioListSchema,
+    outputs: ioListSchema,
+    /** Provenance written by the pre-training pipeline. */
+    bytes: z.number().optional(),
+    opset: z.number().optional(),
+    params: z.number().optional(),
+  },
+  { error: (iss) => (iss.input === undefined ? 'is required' : 'must be an object') },
+);
+export type ComponentSpec = z.output<typeof componentSchema>;
 
-/** Validates the parts of manifest.json the runtime relies on; errors name the field. */
-export function parseManifest(json: unknown): BundleManifest {
-  if (!isObj(json)) fail('(root)', 'must be an object');
-  if (typeof json['format'] !== 'string' || !json['format'].startsWith('semaigc-bundle/')) {
-    fail('format', `must be 'semaigc-bundle/<n>', got ${JSON.stringify(json['format'])}`);
-  }
-  const comps = json['components'];
-  if (!isObj(comps)) fail('components', 'must be an object');
-  for (const name of REQUIRED_COMPONENTS) if (!(name in comps)) fail(`components.${name}`, 'is required');
-  for (const [name, c] of Object.entries(comps)) {
-    if (!isObj(c) || typeof c['file'] !== 'string') fail(`components.${name}.file`, 'must be a path');
-    checkIo(c['inputs'], `components.${name}.inputs`);
-    checkIo(c['outputs'], `components.${name}.outputs`);
-  }
-  const lat = json['latent'];
-  if (!isObj(lat) || typeof lat['scaling_factor'] !== 'number' || !(lat['scaling_factor'] > 0)) {
-    fail('latent.scaling_factor', 'must be a number > 0');
-  }
-  for (const k of ['channels', 'height', 'width'] as const) {
-    if (!Number.isInteger(lat[k]) || (lat[k] as number) < 1)
-      fail(`latent.${k}`, 'must be a positive integer');
-  }
-  const tok = json['tokenizer'];
-  if (!isObj(tok) || tok['type'] !== 'word-level') fail('tokenizer.type', "must be 'word-level'");
-  if (typeof tok['vocab'] !== 'string' || typeof tok['config'] !== 'string')
-    fail('tokenizer.vocab/config', 'must be paths');
-  if (typeof json['scheduler'] !== 'string') fail('scheduler', 'must be the path of scheduler_config.json');
-  if (typeof json['guidance_scale'] !== 'number') fail('guidance_scale', 'must be a number');
-  return json as unknown as BundleManifest;
+const optionalComponent = componentSchema.optional();
+
+const manifestSchema = z.looseObject(
+  {
+    format: z
+      .string({ error: (iss) => `must be 'semaigc-bundle/<n>', got ${JSON.stringify(iss.input)}` })
+      .refine((s) => s.startsWith('semaigc-bundle/'), {
+        error: (iss) => `must be 'semaigc-bundle/<n>', got ${JSON.stringify(iss.input)}`,
+      }),
+    name: z.string({ error: 'must be a string' }).default('unnamed'),
+    components: z.looseObject(
+      {
+        text_encoder: componentSchema,
+        unet: componentSchema,
+        vae_decoder: componentSchema,
+        unet_finetune: optionalComponent,
+        vae_encoder: optionalComponent,
+        checker: optionalComponent,
+      },
+      { error: 'must be an object' },
+    ),
+    tokenizer: z.looseObject(
+      {
+        type: z.literal('word-level', { error: "must be 'word-level'" }),
+        vocab: nonEmpty('a path'),
+        config: nonEmpty('a path'),
+        max_length: positiveInt,
+        input_ids_dtype: z.enum(['int32', 'int64']).optional(),
+      },
+      { error: 'must be an object' },
+    ),
+    scheduler: nonEmpty('the path of scheduler_config.json'),
+    latent: z.looseObject(
+      {
+        channels: positiveInt,
+        height: positiveInt,
+        width: positiveInt,
+        scaling_factor: z.number({ error: 'must be a number > 0' }).gt(0, 'must be a number > 0'),
+      },
+      { error: 'must be an object' },
+    ),
+    image: z.looseObject(
+      {
+        height: positiveInt,
+        width: positiveInt,
+        channels: positiveInt,
+        range: z.tuple([z.number(), z.number()]).optional(),
+      },
+      { error: 'must be an object' },
+    ),
+    text: z.looseObject(
+      { hidden_size: positiveInt, uncond_prompt: z.string({ error: 'must be a string' }) },
+      { error: 'must be an object' },
+    ),
+    guidance_scale: z.number({ error: 'must be a number' }),
+    num_inference_steps: positiveInt,
+    /** Relative paths of the caption grammar, the parity fixtures and the ONNX parity inputs. */
+    grammar: z.string().optional(),
+    fixtures: z.string().optional(),
+    parity: z.string().optional(),
+    checker: z
+      .looseObject({
+        attributes: z.record(z.string(), z.array(z.string())),
+        outputs: z.array(z.string()).optional(),
+      })
+      .optional(),
+    /** Written by the pre-training pipeline: 'full' or 'quick' training, bundle size, the ONNX check. */
+    layout: z.string().optional(),
+    mode: z.enum(['full', 'quick']).optional(),
+    bundle_bytes: z.number().optional(),
+    onnx_parity: z
+      .looseObject({
+        ran: z.boolean().optional(),
+        ok: z.boolean().optional(),
+        maxAbsDiff: z.number().optional(),
+        tolerance: z.number().optional(),
+        reason: z.string().optional(),
+      })
+      .optional(),
+  },
+  { error: 'must be an object' },
+);
+
+export type BundleManifest = z.output<typeof manifestSchema>;
+
+/**
+ * Validates a parsed manifest.json. Errors are `BundleError`s that name the file and the
+ * first offending field: `<file>: components.unet.inputs[0].dtype 'float128' is not a
+ * supported dtype`. `file` is where the JSON came from (default 'manifest.json').
+ */
+export function parseManifest(json: unknown, file: string = MANIFEST_FILE): BundleManifest {
+  return parseBundleJson(manifestSchema, json, file);
 }
 
 /** Element count of a latent [1, C, H, W]. */

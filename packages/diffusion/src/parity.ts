@@ -1,18 +1,21 @@
 /**
- * The checks of packages/diffusion/test/parity-suite.ts, as data instead of jest
- * assertions, so a page can run them on onnxruntime-web and report: for every edge case the
- * token ids, the text states, the latent after every DDIM step and the decoded image; for
- * every split case the edge hand-off latent and the receiver's fine-tuning-UNet steps on
- * the latent plus the fixture's channel noise. Each within PARITY_TOLERANCE absolute.
+ * Fixture parity, for any injected ONNX Runtime: the checks both the jest suites
+ * (onnxruntime-node, onnxruntime-web's wasm in Node) and the browser parity page run, as
+ * data rather than assertions so a page can report them.
+ *
+ * For every edge case: the token ids, both text states, the latent after every DDIM step
+ * and the decoded image. For every split case: the edge hand-off latent and the receiver's
+ * fine-tuning-UNet steps on that latent plus the fixture's channel noise. Each within
+ * PARITY_TOLERANCE absolute of what PyTorch produced.
  */
-import type { SplitPipeline } from '@semaigc/diffusion';
-import type { FixtureCase, FixtureReader } from './fixtures';
+import type { FixtureCase, FixtureIndex, FixtureReader } from './bundle/fixtures';
+import type { SplitPipeline } from './pipeline';
 
 export const PARITY_TOLERANCE = 1e-4;
-/** The Node suite asks for at least this many edge cases. */
+/** A bundle ships at least this many edge cases. */
 export const MIN_EDGE_CASES = 5;
 
-export interface ParityCase {
+export interface ParityCheck {
   name: string;
   /** Largest absolute difference to the fixture (Infinity when lengths or counts differ). */
   maxAbsDiff: number;
@@ -27,18 +30,33 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Number.isNaN(m) ? Number.POSITIVE_INFINITY : m;
 }
 
-function result(name: string, diff: number, detail?: string): ParityCase {
+function check(name: string, diff: number, detail?: string): ParityCheck {
   const ok = diff < PARITY_TOLERANCE && detail === undefined;
   return detail === undefined ? { name, maxAbsDiff: diff, ok } : { name, maxAbsDiff: diff, ok, detail };
 }
 
-async function edgeCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase): Promise<ParityCase[]> {
-  const out: ParityCase[] = [];
+/** The bundle has enough edge cases to say something. */
+export function edgeCaseCountCheck(index: FixtureIndex): ParityCheck {
+  const n = index.cases.filter((c) => c.kind === 'edge').length;
+  return check(
+    `fixtures: ${n} edge cases`,
+    0,
+    n >= MIN_EDGE_CASES ? undefined : `at least ${MIN_EDGE_CASES} expected`,
+  );
+}
+
+/** Token ids, text states, every DDIM step's latent and the decoded image of one edge case. */
+export async function edgeCaseParity(
+  pipe: SplitPipeline,
+  fx: FixtureReader,
+  c: FixtureCase,
+): Promise<ParityCheck[]> {
+  const out: ParityCheck[] = [];
   const ids = pipe.bundle.tokenizer.encode(c.prompt);
-  out.push(result(`${c.name}/input_ids`, maxAbsDiff(Array.from(ids), await fx.array(c, 'input_ids'))));
+  out.push(check(`${c.name}/input_ids`, maxAbsDiff(Array.from(ids), await fx.array(c, 'input_ids'))));
   const text = await pipe.encodePrompt(c.prompt);
-  out.push(result(`${c.name}/text_cond`, maxAbsDiff(text.cond, await fx.f32(c, 'text_cond'))));
-  out.push(result(`${c.name}/text_uncond`, maxAbsDiff(text.uncond, await fx.f32(c, 'text_uncond'))));
+  out.push(check(`${c.name}/text_cond`, maxAbsDiff(text.cond, await fx.f32(c, 'text_cond'))));
+  out.push(check(`${c.name}/text_uncond`, maxAbsDiff(text.uncond, await fx.f32(c, 'text_uncond'))));
   const ref = await fx.f32(c, 'latents');
   const n = pipe.size;
   const diffs: number[] = [];
@@ -51,7 +69,7 @@ async function edgeCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase):
     onStep: ({ index: i, latent }) => void diffs.push(maxAbsDiff(latent, ref.subarray(i * n, (i + 1) * n))),
   });
   out.push(
-    result(
+    check(
       `${c.name}/latents (${diffs.length} steps)`,
       Math.max(0, ...diffs),
       diffs.length === c.num_inference_steps
@@ -60,15 +78,20 @@ async function edgeCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase):
     ),
   );
   const img = await pipe.decode(res.latent);
-  out.push(result(`${c.name}/image`, maxAbsDiff(img.raw, await fx.f32(c, 'image'))));
+  out.push(check(`${c.name}/image`, maxAbsDiff(img.raw, await fx.f32(c, 'image'))));
   return out;
 }
 
-async function splitCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase): Promise<ParityCase[]> {
-  const out: ParityCase[] = [];
+/** The edge's hand-off latent and the receiver's fine-tuning steps of one split case. */
+export async function splitCaseParity(
+  pipe: SplitPipeline,
+  fx: FixtureReader,
+  c: FixtureCase,
+): Promise<ParityCheck[]> {
   const a = c.handoff_step;
   if (a === undefined || c.sigma2 === undefined)
-    return [result(`${c.name}/split`, Number.POSITIVE_INFINITY, 'split case without handoff_step or sigma2')];
+    return [check(`${c.name}/split`, Number.POSITIVE_INFINITY, 'split case without handoff_step or sigma2')];
+  const out: ParityCheck[] = [];
   const ref = await fx.f32(c, 'latents');
   const n = pipe.size;
   const edge = await pipe.edgeDenoise({
@@ -79,7 +102,7 @@ async function splitCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase)
     guidanceScale: c.guidance_scale,
   });
   out.push(
-    result(
+    check(
       `${c.name}/handoff_latent (a=${a})`,
       maxAbsDiff(edge.latent, await fx.f32(c, 'handoff_latent')),
       edge.timestep === c.timesteps[a] ? undefined : `timestep ${edge.timestep}, ${c.timesteps[a]} expected`,
@@ -100,7 +123,7 @@ async function splitCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase)
   });
   const want = c.num_inference_steps - a;
   out.push(
-    result(
+    check(
       `${c.name}/receiver_latents finetune (${diffs.length} steps)`,
       Math.max(0, ...diffs),
       diffs.length === want ? undefined : `${diffs.length} steps, ${want} expected`,
@@ -109,29 +132,27 @@ async function splitCase(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase)
   return out;
 }
 
-/** Runs every check; `onCase` sees each result as it comes. */
-export async function runParityChecks(
+/** The checks of one case, whichever kind it is. */
+export function caseParity(pipe: SplitPipeline, fx: FixtureReader, c: FixtureCase): Promise<ParityCheck[]> {
+  return c.kind === 'edge' ? edgeCaseParity(pipe, fx, c) : splitCaseParity(pipe, fx, c);
+}
+
+/** Every check of the bundle, edge cases first; `onCheck` sees each result as it comes. */
+export async function runParity(
   pipe: SplitPipeline,
   fx: FixtureReader,
-  onCase: (c: ParityCase) => void,
-): Promise<ParityCase[]> {
-  const all: ParityCase[] = [];
-  const add = (cs: ParityCase[]): void => {
+  onCheck: (c: ParityCheck) => void = () => undefined,
+): Promise<ParityCheck[]> {
+  const all: ParityCheck[] = [];
+  const add = (cs: ParityCheck[]): void => {
     for (const c of cs) {
       all.push(c);
-      onCase(c);
+      onCheck(c);
     }
   };
   const index = await fx.index();
-  const edge = index.cases.filter((c) => c.kind === 'edge');
-  add([
-    result(
-      `fixtures: ${edge.length} edge cases`,
-      0,
-      edge.length >= MIN_EDGE_CASES ? undefined : `at least ${MIN_EDGE_CASES} expected`,
-    ),
-  ]);
-  for (const c of edge) add(await edgeCase(pipe, fx, c));
-  for (const c of index.cases.filter((x) => x.kind === 'split')) add(await splitCase(pipe, fx, c));
+  add([edgeCaseCountCheck(index)]);
+  for (const c of index.cases.filter((x) => x.kind === 'edge')) add(await edgeCaseParity(pipe, fx, c));
+  for (const c of index.cases.filter((x) => x.kind === 'split')) add(await splitCaseParity(pipe, fx, c));
   return all;
 }
