@@ -3,17 +3,18 @@
 # (run as root; reaches only Debian's mirrors and the npm registry) and builds everything.
 # Idempotent: run it again at any time.
 #
-#   scripts/setup.sh              nats-server + chromium from Debian, npm ci, build
-#   scripts/setup.sh --pretrain   also python3-torch + python3-onnx (for npm run pretrain)
+#   scripts/setup.sh              nats-server, chromium, python3-torch, python3-onnx, python3-pil,
+#                                 OpenBLAS and dataset-fashion-mnist from Debian; npm ci; build
+#   scripts/setup.sh --pretrain   the same (kept as an alias: the pre-training tools are now default,
+#                                 because npm test runs the pipeline's quick test)
 #   scripts/setup.sh --help
 set -Eeuo pipefail
 
-PRETRAIN=0
 for arg in "$@"; do
   case "$arg" in
-    --pretrain) PRETRAIN=1 ;;
+    --pretrain) ;; # accepted for old instructions; everything it added is installed by default now
     -h | --help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -38,9 +39,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 step "Debian packages"
-APT_PKGS=(nats-server chromium)
+# python3-*: the pre-training pipeline (scripts/pretrain), whose quick run is part of npm test.
 # OpenBLAS: without it Debian's torch falls back to the reference BLAS (about 3x slower training).
-[ "$PRETRAIN" -eq 1 ] && APT_PKGS+=(python3-torch python3-onnx libopenblas0-pthread)
+# dataset-fashion-mnist: the photographs in the training data (/usr/share/datasets/fashion-mnist).
+APT_PKGS=(nats-server chromium python3-torch python3-onnx python3-pil libopenblas0-pthread dataset-fashion-mnist)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -70,9 +72,9 @@ npm ci --no-audit --no-fund
 step "build (tsc -b, dependency order)"
 npm run build
 
-if [ "$PRETRAIN" -eq 1 ]; then
-  step "check python3-torch"
-  /usr/bin/python3 -c 'import torch, onnx; print("torch", torch.__version__, "onnx", onnx.__version__)'
-fi
+step "check the pre-training tools"
+/usr/bin/python3 -c 'import torch, onnx, PIL; print("torch", torch.__version__, "onnx", onnx.__version__, "PIL", PIL.__version__)'
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] ||
+  { echo "setup.sh: dataset-fashion-mnist files missing in /usr/share/datasets/fashion-mnist" >&2; exit 1; }
 
 printf '\nsetup.sh: done. Next: npm test (or npm start for the lab).\n'

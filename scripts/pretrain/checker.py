@@ -30,6 +30,12 @@ class Checker(nn.Module):
         h = self.fc(self.net(image))
         return tuple(head(h) for head in self.heads)
 
+    @torch.no_grad()
+    def features(self, image, batch: int = 256):
+        """The shared 256-d representation under the heads, [B, 256]: the feature space of the
+        diversity and Frechet (FCD) measurements, as Inception's pool layer is for FID."""
+        return torch.cat([self.fc(self.net(image[i : i + batch])) for i in range(0, image.shape[0], batch)])
+
     def loss(self, image, labels):
         logits = self.forward(image)
         return sum(F.cross_entropy(lg, labels[:, i]) for i, lg in enumerate(logits)) / len(logits)

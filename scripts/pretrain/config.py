@@ -12,13 +12,16 @@ FULL = {
     # ---- reproducibility -------------------------------------------------------------
     "seed": 1234,  # master seed; each stage derives its own (seed + stage offset)
     "torch_threads": 2,  # = cores of the reference machine (the budget is for 2 cores)
-    # ---- dataset (scripts/pretrain/shapes.py) ----------------------------------------
+    # ---- dataset (scripts/pretrain/shapes.py: drawn shapes + Fashion-MNIST items, fashion.py)
     "image_size": 64,  # 64x64 RGB; the VAE downsamples 8x (as SD) to a 4x8x8 latent
     "render_supersample": 2,  # shapes are drawn at 2x and box-filtered down (anti-aliasing)
-    "n_train_images": 30000,  # captioned training images (unique draws, seeded)
+    "n_train_images": 30000,  # training images: one random render per drawn scene (seeded)
     "two_object_prob": 0.3,  # share of images with two objects (left/right or top/bottom pairs)
     "n_test_captions": 240,  # held-out captions for the generated-image evaluation (>= 200)
     "n_val_captions": 64,  # held-out captions used only to pick the guidance scale
+    "test_held_out_share": 0.5,  # share of test captions with a held-out (object, colour) combination
+    "n_dist_captions": 96,  # first test captions for the distribution metrics (diversity, FCD, consistency)
+    "dist_seeds": 8,  # seeds (generated) and independent renders (real) per caption there
     # ---- VAE (KL-regularised autoencoder, scripts/pretrain/vae.py) --------------------
     "vae_channels": [32, 64, 128],  # widths at 32x32, 16x16, 8x8
     "latent_channels": 4,
@@ -45,7 +48,7 @@ FULL = {
     # ---- edge UNet (semantic generation module) + text encoder, trained jointly -------
     "unet_channels": [48, 96],  # widths at 8x8 and 4x4
     "unet_heads": 4,
-    "unet_steps": 7000,
+    "unet_steps": 6000,  # the time cap usually ends the stage first (the lr schedule follows it)
     "unet_batch": 64,
     "unet_lr": 6e-4,  # AdamW, linear warm-up then cosine decay to 10%
     "unet_warmup": 150,
@@ -70,16 +73,19 @@ FULL = {
     "n_split_captions": 96,  # first held-out test captions used by the split evaluation
     "n_fixture_cases": 6,
     "grid_prompts": 8,  # sample grid: prompts x seeds
-    "grid_seeds": 4,
+    "grid_seeds": 6,
     "onnx_opset": 14,
     # ---- wall-clock guards (a stage stops early, and says so, if the shared CPU is slow) --
-    "stage_time_cap_s": {"vae": 250, "checker": 200, "unet": 2250, "finetune": 650},
+    # Sized for <= 50 min in all on 2 cores (data, latents, evaluation and export take ~8 min of it).
+    "stage_time_cap_s": {"vae": 280, "checker": 220, "unet": 1600, "finetune": 300},
 }
 
 QUICK = {
     "n_train_images": 600,
     "n_test_captions": 16,
     "n_split_captions": 8,
+    "n_dist_captions": 8,
+    "dist_seeds": 4,
     "eval_split_snr_db": [0.0],
     "n_val_captions": 8,
     "vae_steps": 40,

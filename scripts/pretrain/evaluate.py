@@ -68,5 +68,6 @@ def vae_psnr(vae, pixels) -> dict:
             "p10_db": round(float(np.percentile(p, 10)), 2), "n": int(p.shape[0])}
 
 
-def real_images(scenes, render_fn):
-    return to_pixels(np.stack([render_fn(s) for s in scenes]))
+def real_images(scenes, render_set_fn, seed: int, per_scene: int = 1):
+    """`per_scene` independent renders of each scene (scene-major), as float [-1, 1] pixels."""
+    return to_pixels(render_set_fn(scenes, seed, per_scene))

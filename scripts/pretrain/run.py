@@ -30,7 +30,10 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import config  # noqa: E402
+import compare  # noqa: E402
+import distribution  # noqa: E402
 import evaluate as ev  # noqa: E402
+import fashion  # noqa: E402
 import shapes  # noqa: E402
 import train  # noqa: E402
 from common import LossLog, progress, seed_everything, to_pixels, write_json  # noqa: E402
@@ -92,6 +95,11 @@ def node_parity(out: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="tiny budget into a temp dir (smoke test, <= 3 min)")
+    ap.add_argument("--compare-bundle", metavar="DIR",
+                    help="another bundle (e.g. a copy of the previous default) measured with this run's checker and "
+                         "real sets, on the captions its grammar can express; reported beside this run's figures")
+    ap.add_argument("--keep-state", metavar="DIR",
+                    help="also save the checker weights and the distribution evaluation's images there (not in the bundle)")
     ap.add_argument("--out", help="bundle directory (default: packages/models/default, or a temp dir with --quick)")
     args = ap.parse_args(argv)
 
@@ -112,24 +120,32 @@ def main(argv=None) -> int:
     g = shapes.grammar()
     vocab = vocab_from_grammar(g)
     tok = Tokenizer(vocab, cfg["max_length"])
-    test_scenes = shapes.make_captions(seed + 1, cfg["n_test_captions"], cfg["two_object_prob"], set())
+    pools = fashion.load_pools()  # Fashion-MNIST photographs, split by image: train / val / test
+    two = cfg["two_object_prob"]
+    test_scenes = shapes.make_captions(seed + 1, cfg["n_test_captions"], two, set(), cfg["test_held_out_share"])
     test_caps = [shapes.caption(s) for s in test_scenes]
-    val_scenes = shapes.make_captions(seed + 2, cfg["n_val_captions"], cfg["two_object_prob"], set(test_caps))
+    test_held = np.array([shapes.has_held_out_combo(s) for s in test_scenes])
+    val_scenes = shapes.make_captions(seed + 2, cfg["n_val_captions"], two, set(test_caps))
     val_caps = [shapes.caption(s) for s in val_scenes]
     held_out = set(test_caps) | set(val_caps)
-    images, caps, labels = shapes.make_dataset(seed + 3, cfg["n_train_images"], cfg["two_object_prob"], held_out,
-                                               cfg["image_size"], cfg["render_supersample"])
+    images, caps, labels = shapes.make_dataset(seed + 3, cfg["n_train_images"], two, held_out, cfg["image_size"],
+                                               cfg["render_supersample"], pools["train"])
     pixels = to_pixels(images)
     labels = torch.from_numpy(labels)
     ids = torch.tensor([tok.encode(c) for c in caps], dtype=torch.int64)
     uncond_ids = torch.tensor(tok.encode(""), dtype=torch.int64)
-    render = lambda s: shapes.render(s, cfg["image_size"], cfg["render_supersample"])  # noqa: E731
-    test_pixels = ev.real_images(test_scenes, render)
+
+    def render_test(scenes, rseed, per_scene):
+        return shapes.render_set(scenes, rseed, pools["test"], per_scene, cfg["image_size"], cfg["render_supersample"])
+
+    test_pixels = ev.real_images(test_scenes, render_test, seed + 4)
     test_labels = torch.tensor([shapes.labels(s) for s in test_scenes])
     val_labels = torch.tensor([shapes.labels(s) for s in val_scenes])
+    n_items = sum(1 for c in caps if any(f" {it} " in c for it in fashion.ITEMS))
     walls["data"] = time.time() - t0
-    progress("data", f"{len(caps)} images, {len(set(caps))} distinct captions, {len(test_caps)} test + "
-             f"{len(val_caps)} validation captions held out, vocab {len(vocab)} ({walls['data']:.0f}s)")
+    progress("data", f"{len(caps)} images ({n_items} with a Fashion-MNIST item), {len(set(caps))} distinct captions, "
+             f"{len(test_caps)} test ({int(test_held.sum())} with a held-out combination) + {len(val_caps)} validation "
+             f"captions held out, vocab {len(vocab)} ({walls['data']:.0f}s)")
 
     # ---- 2. VAE ------------------------------------------------------------------------------
     log.start("vae")
@@ -184,6 +200,33 @@ def main(argv=None) -> int:
     seeds = [10000 + i for i in range(len(test_caps))]
     gen_imgs, _ = ev.generate_images(te, unet, vae, sched, tok, test_caps, seeds, scale, scaling, steps)
     acc_gen = ev.accuracy(checker, gen_imgs, test_labels)
+    # distribution: n_dist test captions x k seeds, against two disjoint sets of k real renders each
+    nd, k = min(cfg["n_dist_captions"], len(test_caps)), cfg["dist_seeds"]
+    d_caps = [c for c in test_caps[:nd] for _ in range(k)]
+    d_seeds = [30000 + k * i + j for i in range(nd) for j in range(k)]
+    d_gen, _ = ev.generate_images(te, unet, vae, sched, tok, d_caps, d_seeds, scale, scaling, steps)
+    d_real_a = ev.real_images(test_scenes[:nd], render_test, seed + 5, k)
+    d_real_b = ev.real_images(test_scenes[:nd], render_test, seed + 6, k)
+    d_labels = test_labels[:nd].repeat_interleave(k, 0)
+    dist = distribution.measure(checker, d_gen, d_real_a, d_real_b, d_labels, test_held[:nd], k, seed)
+    if args.keep_state:  # for measurements outside the bundle (another bundle's images with this checker)
+        os.makedirs(args.keep_state, exist_ok=True)
+        torch.save({"checker": checker.state_dict(), "head_sizes": head_sizes, "checker_channels": cfg["checker_channels"],
+                    "captions": test_caps[:nd], "held": test_held[:nd], "k": k, "seeds": d_seeds, "labels": d_labels,
+                    "generated": d_gen, "real_a": d_real_a, "real_b": d_real_b},
+                   os.path.join(args.keep_state, "distribution_state.pt"))
+    comparison = {"ran": False, "reason": "no --compare-bundle given"}
+    if args.compare_bundle:
+        comparison = compare.compare(args.compare_bundle, checker, test_scenes[:nd], test_caps[:nd], test_held[:nd], k,
+                                     d_seeds, d_gen, d_real_a, d_real_b, d_labels, seed)
+        if comparison["ran"]:
+            o = comparison["other"]
+            progress("evaluate", f"{args.compare_bundle} on {comparison['n_captions']} captions: diversity ratio pixels "
+                     f"{o['diversity']['pixel']['ratio']}, FCD {o['fcd']['generated_vs_real']} (this run "
+                     f"{comparison['this']['fcd']['generated_vs_real']}, floor {o['fcd']['real_vs_real_floor']})")
+    progress("evaluate", f"diversity generated/real: pixels {dist['diversity']['pixel']['ratio']}, features "
+             f"{dist['diversity']['feature']['ratio']}; FCD {dist['fcd']['generated_vs_real']} "
+             f"(real-vs-real floor {dist['fcd']['real_vs_real_floor']})")
     split = {}
     ns = cfg["n_split_captions"]
     for snr in cfg["eval_split_snr_db"]:
@@ -243,6 +286,8 @@ def main(argv=None) -> int:
         "checker_accuracy_real": acc_real,
         "checker_accuracy_generated": acc_gen,
         "guidance_search": search,
+        "distribution": dist,
+        "comparison": comparison,
         "split": split,
         "n_test": len(test_caps),
         "n_validation": len(val_caps),
@@ -254,7 +299,7 @@ def main(argv=None) -> int:
     manifest = {
         "format": "semaigc-bundle/1",
         "layout": "diffusers-onnx",
-        "name": "semaigc-default-shapes",
+        "name": "semaigc-default-shapes",  # kept: the family name, now shapes + Fashion-MNIST items
         "mode": cfg["mode"],
         "components": comps,
         "tokenizer": {"type": "word-level", "vocab": "tokenizer/vocab.json", "config": "tokenizer/tokenizer_config.json",
@@ -281,7 +326,9 @@ def main(argv=None) -> int:
         "parity": "parity/index.json",
         "seeds": {"master": seed, "test_captions": seed + 1, "validation_captions": seed + 2, "dataset": seed + 3,
                   "vae": seed + 10, "checker": seed + 20, "unet": seed + 30, "finetune": seed + 40,
-                  "generated_eval": "10000 + i", "guidance_search": "20000 + i"},
+                  "test_real_renders": seed + 4, "distribution_real_a": seed + 5, "distribution_real_b": seed + 6,
+                  "generated_eval": "10000 + i", "guidance_search": "20000 + i",
+                  "distribution_generated": "30000 + k * i + j (caption i, seed j of k)"},
         "metrics": metrics,
         "onnx_parity": parity,
         "wall_time_s": {k: round(v, 1) for k, v in walls.items()},
