@@ -73,6 +73,8 @@ def compare(bundle: str, checker, scenes: list, captions: list, held: np.ndarray
     caps = [captions[i] for i in keep for _ in range(k)]
     other = generate_with_bundle(bundle, caps, [seeds[int(r)] for r in rows])
     args = (real_a[rows], real_b[rows], labels[rows], held[keep], k, seed)
-    return {"ran": True, "bundle": bundle, "n_captions": len(keep),
+    with open(os.path.join(bundle, "manifest.json")) as f:
+        when = json.load(f).get("machine", {}).get("when", "unknown date")
+    return {"ran": True, "bundle": bundle, "bundle_trained": when, "n_captions": len(keep),
             "other": distribution.measure(checker, other, *args),
             "this": distribution.measure(checker, gen[rows], *args)}

@@ -49,6 +49,42 @@ def _table(header, rows):
     return "\n".join(out)
 
 
+DEPARTURES = [
+    "## Departures from the paper",
+    "",
+    "- Our own small latent diffusion model (64x64 images, 4x8x8 latents, word-level tokenizer, a text encoder "
+    "trained jointly with the UNet) on a procedural + Fashion-MNIST dataset, instead of SD v1.5, CLIP and LAION.",
+    "- The text-image consistency score is the caption checker's attribute accuracy, not a CLIP score; FCD is "
+    "FID's Frechet distance computed on the checker's features instead of Inception's.",
+    "- The receiver's fine-tuning UNet is trained from scratch, narrower than the edge UNet, and predicts the "
+    "total noise (diffusion + channel) so the unchanged DDIM step removes both.",
+    "",
+]
+
+
+def _dataset_section(d) -> list:
+    if not d:
+        return []
+    return [
+        "## Dataset and splits",
+        "",
+        "A caption names the object (6 drawn shapes or 10 Fashion-MNIST item classes), colour, size class, region "
+        "(one object in one of 5, or a left/right or top/bottom pair) and background colour. Every image draws the "
+        "rest: position jitter (+-5 px) inside the region, size within the class, rotation, colour shade, background "
+        "shade, gradient and texture (none, stripes, blotches), clutter specks in 35% of images, and for items one "
+        "photograph of the class, tinted by the caption's colour (`scripts/pretrain/shapes.py`).",
+        "",
+        f"- Training: {d['n_train_images']} images, one render per drawn scene ({d['n_train_with_item']} with an item), "
+        f"{d['n_train_distinct_captions']} distinct captions.",
+        f"- Test: {d['n_test_captions']} captions never in training, {d['n_test_with_held_out_combination']} of them "
+        f"with a held-out combination; validation: {d['n_validation_captions']} captions (guidance scale only).",
+        "- Held-out (colour, object) combinations, in no training image: " + ", ".join(d["held_out_combinations"]) + ".",
+        "- Fashion-MNIST photographs split by image: " + ", ".join(f"{k} {v}" for k, v in d["fashion_mnist_images"].items())
+        + " (training: first 54k of the training file; validation: its last 6k; test: the test file).",
+        "",
+    ]
+
+
 def min_ratio(table: dict) -> str:
     """The attribute with the smallest generated/real ratio, as 'ratio (attribute)'."""
     a = min((k for k in ATTRIBUTES if table[k]["ratio"] is not None), key=lambda k: table[k]["ratio"])
@@ -94,7 +130,10 @@ def write_report(path: str, m: dict, cfg: dict, grid_prompts: list) -> None:
             ["pipeline wall time", f"{m['wall_time_s']['total']:.0f} s", "<= 5400 s"],
         ]),
         "",
-        f"## Caption-checker accuracy per attribute",
+    ]
+    lines += _dataset_section(ev.get("dataset"))
+    lines += [
+        "## Caption-checker accuracy per attribute",
         "",
         f"Real: the held-out captions rendered by the dataset generator (n={ev['n_test']}). Generated: the same "
         f"held-out captions (never in the training set), {cfg['num_inference_steps']} DDIM steps, eta 0, "
@@ -128,7 +167,8 @@ def write_report(path: str, m: dict, cfg: dict, grid_prompts: list) -> None:
     if cmp_.get("ran"):
         o, t = cmp_["other"], cmp_["this"]
         lines += [
-            f"Previous bundle (`{os.path.basename(os.path.normpath(cmp_['bundle']))}`, measured with this run's checker "
+            f"Previous bundle (`{os.path.basename(os.path.normpath(cmp_['bundle']))}` trained "
+            f"{cmp_.get('bundle_trained', '?')}: one image per caption; measured with this run's checker "
             f"and real sets; its own ONNX files under onnxruntime-node, same seeds) on the {cmp_['n_captions']} of these "
             "captions that its grammar can express (drawn shapes only), beside this bundle on the same captions:",
             "",
@@ -187,5 +227,25 @@ def write_report(path: str, m: dict, cfg: dict, grid_prompts: list) -> None:
     lines += ["Wall time per stage (s): " + ", ".join(f"{k} {v:.0f}" for k, v in m["wall_time_s"].items()) + ".", ""]
     lines += ["## Components", "", _table(["file", "params", "MACs per sample", "bytes"], [
         [c["file"], c["params"], c.get("macs_per_sample", ""), c["bytes"]] for c in m["components"].values()]), ""]
+    lines += DEPARTURES
     with open(path, "w") as f:
         f.write("\n".join(lines))
+
+
+def _main() -> None:
+    """Re-render REPORT.md from a bundle's manifest.json, train_log.json and config.json (no training)."""
+    import json
+    import sys
+
+    out = sys.argv[1]
+    with open(os.path.join(out, "manifest.json")) as f:
+        m = json.load(f)
+    with open(os.path.join(out, "train_log.json")) as f:
+        training = json.load(f)["stages"]
+    with open(os.path.join(out, "config.json")) as f:
+        cfg = json.load(f)
+    write_report(os.path.join(out, "REPORT.md"), {**m, "training": training}, cfg, m.get("samples", {}).get("prompts", []))
+
+
+if __name__ == "__main__":
+    _main()
