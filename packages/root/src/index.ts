@@ -24,6 +24,7 @@ export * from './d3qn/network';
 export * from './d3qn/replay-buffer';
 export * from './d3qn/agent';
 export * from './d3qn/checkpoint';
+export * from './d3qn/cadence';
 
 export * from './policies/policy';
 export * from './policies/baselines';
@@ -31,5 +32,6 @@ export * from './policies/d3qn-policy';
 
 export * from './tf-setup';
 export * from './train';
+export * from './online-learner';
 export * from './evaluate';
 export * from './convergence';

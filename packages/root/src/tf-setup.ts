@@ -1,9 +1,10 @@
 /**
  * Picks and initialises the tfjs backend the agent trains on. `wasm` (XNNPACK, SIMD) is the
- * default: a batch-64 update of the paper's network measured ~18 ms against ~105 ms on the
- * pure-JS `cpu` backend (README). In Node the .wasm files are not found on their own:
- * the caller passes their directory (a file path ending in '/'); in a browser, a URL
- * prefix or nothing (served next to the bundle).
+ * default: a batch-64 update of the paper's network costs 14.7 CPU-ms (median) there
+ * against 113 CPU-ms on the pure-JS `cpu` backend (`npm run bench -- root`, README). In
+ * Node, tfjs-backend-wasm's CommonJS build finds its .wasm files next to itself, so no
+ * path is needed; in a browser or a bundle, pass `wasmPaths` (a URL prefix or directory
+ * ending in '/').
  */
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs-core's gradient functions, which training needs: tfjs-core's own

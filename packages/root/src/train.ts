@@ -7,12 +7,13 @@
  *   r, x', terminated ← env.step(split a)
  *   replay ← (x, a, r, x', terminated)
  *   every trainFrequency steps after learningStarts: one D3QN update on a minibatch
- *   every targetUpdateFrequency steps: target network update
+ *   every targetUpdateFrequency steps: target network update     (d3qn/cadence.ts)
  *
  * An episode is one user session (profile.requestsPerEpisode requests); its reward is the
  * mean satisfaction over its requests, the y-axis of the paper's Fig. 6.
  */
 import { D3qnAgent } from './d3qn/agent';
+import { cadenceAt } from './d3qn/cadence';
 import { toCheckpoint, type D3qnCheckpoint } from './d3qn/checkpoint';
 import { resolveD3qnConfig, type D3qnConfig } from './d3qn/config';
 import { ReplayBuffer } from './d3qn/replay-buffer';
@@ -111,11 +112,12 @@ export function trainD3qn(options: TrainOptions): TrainResult {
       edgeSum += grid[action]!;
       step++;
 
-      if (step > config.learningStarts && step % config.trainFrequency === 0) {
+      const due = cadenceAt(config, step);
+      if (due.learn) {
         lossSum += agent.learn(buffer.sample(config.batchSize, replayRng));
         lossCount++;
       }
-      if (step % config.targetUpdateFrequency === 0) agent.updateTarget();
+      if (due.updateTarget) agent.updateTarget();
 
       if (terminated || !next) break;
       obs = nextObs;

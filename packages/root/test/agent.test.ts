@@ -7,14 +7,14 @@ import {
   ReplayBuffer,
   createRng,
   drawConditions,
+  initTensorflow,
   parseCheckpoint,
   resolveD3qnConfig,
   toCheckpoint,
   toFeatures,
 } from '@semaigc/root';
-import { initTfForTests } from './tf-node';
 
-beforeAll(initTfForTests);
+beforeAll(() => initTensorflow('wasm'));
 
 /**
  * A tiny deterministic MDP with a known Q*: three one-hot states, two actions.

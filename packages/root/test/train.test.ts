@@ -1,7 +1,13 @@
-import { PAPER_PROFILE, epsilonAt, resolveD3qnConfig, trainD3qn, type ServiceProfile } from '@semaigc/root';
-import { initTfForTests } from './tf-node';
+import {
+  PAPER_PROFILE,
+  epsilonAt,
+  initTensorflow,
+  resolveD3qnConfig,
+  trainD3qn,
+  type ServiceProfile,
+} from '@semaigc/root';
 
-beforeAll(initTfForTests);
+beforeAll(() => initTensorflow('wasm'));
 
 // CleanRL-style smoke test: the whole loop on a tiny budget and a tiny network.
 const tiny: ServiceProfile = { ...PAPER_PROFILE, requestsPerEpisode: 8 };

@@ -20,7 +20,6 @@
  * before and after the suite is stored in the JSON's extra.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   D3qnAgent,
   D3qnPolicy,
@@ -43,12 +42,6 @@ import { type Row, type SuiteContext, type SuiteResult, summarize } from '../har
 const SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
 const EVAL_SEED = 1001;
 
-function wasmPaths(): string {
-  return (
-    path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep
-  );
-}
-
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -63,7 +56,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 async function updateTimes(backend: TfBackend, n: number): Promise<{ wall: number[]; cpu: number[] }> {
-  await initTensorflow(backend, backend === 'wasm' ? { wasmPaths: wasmPaths() } : {});
+  await initTensorflow(backend);
   const agent = new D3qnAgent(7, 10, DEFAULT_D3QN_CONFIG, createRng(1));
   const buffer = new ReplayBuffer(1024, 7);
   const rng = createRng(2);

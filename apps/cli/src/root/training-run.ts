@@ -1,5 +1,6 @@
 /**
- * One training run with the Node trimmings: a progress bar with the episode reward (or a
+ * One training run from `root train`'s options (also `root eval` without --checkpoint),
+ * with the Node trimmings: the tfjs backend, a progress bar with the episode reward (or a
  * log line every 10 episodes when stderr is not a terminal or with --no-progress),
  * periodic checkpoints, training.csv, and the final checkpoint.json whose meta carries
  * the training curve (so `root eval` can draw Fig. 6 from the checkpoint alone).
@@ -13,25 +14,23 @@ import {
   type D3qnCheckpoint,
   type D3qnConfig,
   type EpisodeStats,
-  type GridName,
   type ServiceProfile,
 } from '@semaigc/root';
-import { writeCsv, writeJson } from '../node/files';
+import { configOverrides, type CommonOptions, type TrainingOptions } from '../commands/root/options';
+import { readJson, writeCsv, writeJson } from '../node/files';
+import { initNodeTensorflow } from '../node/tf-node';
 
 export interface TrainingRunOptions {
   profile: ServiceProfile;
-  episodes: number;
-  seed: number;
-  grid: GridName | number[];
-  config: Partial<D3qnConfig>;
+  /** The command's options: episodes, seed, grid, hyperparameters, --config, backend, progress. */
+  options: CommonOptions & TrainingOptions;
   dir: string;
-  checkpointEvery: number;
-  progress: boolean;
-  backend: string;
   log: (line: string) => void;
 }
 
 export interface TrainingRunResult {
+  /** The tfjs backend it trained on. */
+  backend: string;
   checkpoint: D3qnCheckpoint;
   checkpointPath: string;
   history: EpisodeStats[];
@@ -43,7 +42,19 @@ export interface TrainingRunResult {
   finalReward: number;
 }
 
-export function runTraining(o: TrainingRunOptions): TrainingRunResult {
+export async function runTraining(run: TrainingRunOptions): Promise<TrainingRunResult> {
+  const { options: opt, profile, dir, log } = run;
+  const backend = await initNodeTensorflow(opt.backend);
+  const fileConfig = opt.config ? (readJson(opt.config) as Partial<D3qnConfig>) : {};
+  log(
+    `training: profile ${profile.name}, ${opt.episodes} episodes, seed ${opt.seed}, backend ${backend} → ${dir}`,
+  );
+  return train(run, configOverrides(opt, fileConfig), backend);
+}
+
+/** The training loop with its progress display and files. */
+function train(job: TrainingRunOptions, config: Partial<D3qnConfig>, backend: string): TrainingRunResult {
+  const { options: o, profile, dir, log } = job;
   const useBar = o.progress && process.stderr.isTTY === true;
   const bar = useBar
     ? new SingleBar({
@@ -56,14 +67,14 @@ export function runTraining(o: TrainingRunOptions): TrainingRunResult {
   bar?.start(o.episodes, 0, { reward: '-', mean: '-', eps: '1.00' });
   const started = performance.now();
   const wallAt: number[] = [];
-  const meta = { backend: o.backend, createdAt: new Date().toISOString() };
+  const meta = { backend, createdAt: new Date().toISOString() };
 
   const run = trainD3qn({
-    profile: o.profile,
+    profile,
     episodes: o.episodes,
     seed: o.seed,
     grid: o.grid,
-    config: o.config,
+    config,
     onEpisode: (e, state) => {
       const wall = (performance.now() - started) / 1000;
       wallAt.push(wall);
@@ -73,12 +84,12 @@ export function runTraining(o: TrainingRunOptions): TrainingRunResult {
       if (bar) {
         bar.update(done, { reward: e.reward.toFixed(3), mean: mean.toFixed(3), eps: e.epsilon.toFixed(2) });
       } else if (done % 10 === 0 || done === o.episodes) {
-        o.log(
+        log(
           `episode ${done}/${o.episodes}: reward ${e.reward.toFixed(3)} (10-ep mean ${mean.toFixed(3)}), ε ${e.epsilon.toFixed(2)}, ${wall.toFixed(1)} s`,
         );
       }
       if (o.checkpointEvery > 0 && done % o.checkpointEvery === 0 && done < o.episodes) {
-        const file = path.join(o.dir, 'checkpoints', `ep-${String(done).padStart(4, '0')}.json`);
+        const file = path.join(dir, 'checkpoints', `ep-${String(done).padStart(4, '0')}.json`);
         writeJson(file, checkpointOf(state, meta));
       }
     },
@@ -92,10 +103,10 @@ export function runTraining(o: TrainingRunOptions): TrainingRunResult {
     convergedAt: conv.episodes,
     finalReward: conv.finalReward,
   });
-  const checkpointPath = path.join(o.dir, 'checkpoint.json');
+  const checkpointPath = path.join(dir, 'checkpoint.json');
   writeJson(checkpointPath, checkpoint);
   writeCsv(
-    path.join(o.dir, 'training.csv'),
+    path.join(dir, 'training.csv'),
     run.history.map((e, i) => ({
       episode: e.episode + 1,
       reward: e.reward,
@@ -108,6 +119,7 @@ export function runTraining(o: TrainingRunOptions): TrainingRunResult {
   );
   run.agent.dispose();
   return {
+    backend,
     checkpoint,
     checkpointPath,
     history: run.history,

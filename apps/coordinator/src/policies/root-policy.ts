@@ -1,7 +1,9 @@
 /**
- * ROOT online (SemAIGC paper, section IV; issue 7 item 5): the simulator-trained D3QN decides
- * a per request from the live state and keeps learning from the measured satisfaction
- * (sim-to-real fine-tuning).
+ * ROOT online (SemAIGC paper, section IV): the simulator-trained D3QN decides a per request
+ * from the live state and keeps learning from the measured satisfaction (sim-to-real
+ * fine-tuning). The learning is packages/root's `OnlineLearner`; this file maps the live
+ * state onto the simulator's, pairs decisions with records, and reads and writes the
+ * checkpoint files.
  *
  * State mapping (DecisionContext → the simulator's RequestConditions, then the checkpoint's
  * own feature ranges, so a live state is normalised exactly as in training):
@@ -11,35 +13,31 @@
  * The receiver's measured effective step time becomes a capability relative to the
  * reference device because the simulator holds W̄_j fixed and varies ν̄_j.
  *
- * Learning: `decide` remembers (x, a) per request; `observe` pairs it with the record's
+ * Transitions: `decide` remembers (x, a) per request; `observe` pairs it with the record's
  * satisfaction (computed by the receiver from the measured end-to-end latency) and, as x',
  * the most recent decided state (requests overlap in a live trial, so "the next state" is
- * the freshest one known). Every `updateEvery` records, `updatesPerRound` gradient steps run
- * on a tfjs D3qnAgent (started from the checkpoint) in the background; the plain-JS forward
- * used by `decide` is then swapped for the new weights. tfjs is initialised lazily on the
- * first update, so a trial with `learn: false` never loads a backend.
+ * the freshest one known), and hands it to the learner. The learner runs `updatesPerRound`
+ * gradient steps every `updateEvery` transitions in the background and the plain-JS forward
+ * used by `decide` is swapped for its new weights.
  *
  * At the end of the trial (`finish`) the fine-tuned network is saved as
  * runs/<trial>/root-checkpoint.json, a checkpoint in the training format whose meta names
- * its parent, so the next trial can start from what this one learned; then the tfjs agent
- * is disposed.
+ * its parent, so the next trial can start from what this one learned.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  OnlineLearner,
   PAPER_PROFILE,
-  ReplayBuffer,
   argmax,
   createForward,
   createRng,
-  D3qnAgent,
-  initTensorflow,
+  mixSeed,
   parseCheckpoint,
   toCheckpoint,
   toFeatures,
   type LoadedCheckpoint,
-  type QNetworkWeights,
   type RequestConditions,
   type Rng,
 } from '@semaigc/root';
@@ -117,36 +115,39 @@ export class RootOnlinePolicy implements SplitPolicy {
   readonly name = 'root';
   readonly checkpointId: string;
   private readonly ckpt: LoadedCheckpoint;
-  private weights: QNetworkWeights;
   private forward: (x: Float32Array) => Float32Array;
   private readonly rng: Rng;
   private readonly pending = new Map<string, Pending>();
-  private readonly replay: ReplayBuffer;
+  /** Null with `learn: false`: transitions are counted, nothing learns (and tfjs never loads). */
+  private readonly learner: OnlineLearner | null;
   private lastObs: Float32Array | null = null;
-  private agent: D3qnAgent | null = null;
-  private updating: Promise<void> = Promise.resolve();
-  private readonly counters: RootPolicyStats = {
-    decisions: 0,
-    explored: 0,
-    observed: 0,
-    transitions: 0,
-    updates: 0,
-    lastLoss: Number.NaN,
-    lastUpdateMs: Number.NaN,
-  };
+  private readonly counters = { decisions: 0, explored: 0, observed: 0, transitions: 0 };
 
   constructor(private readonly cfg: RootPolicyConfig) {
     const { ckpt, id } = loadRootCheckpoint(cfg.checkpoint);
     this.ckpt = ckpt;
     this.checkpointId = id;
-    this.weights = ckpt.weights;
     this.forward = createForward(ckpt.weights);
     this.rng = createRng(cfg.seed);
-    this.replay = new ReplayBuffer(ckpt.config.bufferSize, ckpt.features.length);
+    this.learner = cfg.learn
+      ? new OnlineLearner({
+          checkpoint: ckpt,
+          cadence: { trainFrequency: cfg.updateEvery },
+          updatesPerRound: cfg.updatesPerRound,
+          seed: mixSeed(cfg.seed, 1), // replay sampling: its own stream, apart from exploration
+          onWeights: (w) => (this.forward = createForward(w)),
+        })
+      : null;
   }
 
   stats(): RootPolicyStats {
-    return { ...this.counters };
+    const learned = this.learner?.stats();
+    return {
+      ...this.counters,
+      updates: learned?.updates ?? 0,
+      lastLoss: learned?.lastLoss ?? Number.NaN,
+      lastUpdateMs: learned?.lastUpdateMs ?? Number.NaN,
+    };
   }
 
   /** The simulator's view of the live request (see the file comment for the mapping). */
@@ -192,21 +193,17 @@ export class RootOnlinePolicy implements SplitPolicy {
     const p = this.pending.get(record.requestId);
     this.pending.delete(record.requestId);
     if (!p || !this.lastObs) return; // decided without an edge: no action of the network
-    this.replay.add(p.obs, p.action, record.satisfaction, this.lastObs, false);
     this.counters.transitions++;
-    if (this.cfg.learn && this.counters.transitions % this.cfg.updateEvery === 0) {
-      this.updating = this.updating.then(() => this.updateRound()).catch(() => undefined);
-    }
+    this.learner?.add(p.obs, p.action, record.satisfaction, this.lastObs, false);
   }
 
   /** Resolves when the queued update rounds have run (tests; end of a trial). */
   async settled(): Promise<void> {
-    await this.updating;
+    await this.learner?.settled();
   }
 
   dispose(): void {
-    this.agent?.dispose();
-    this.agent = null;
+    this.learner?.dispose();
   }
 
   /**
@@ -218,19 +215,20 @@ export class RootOnlinePolicy implements SplitPolicy {
   async finish(ctx: PolicyFinishContext): Promise<string[]> {
     try {
       await this.settled();
-      if (this.counters.updates === 0) return [];
+      const learned = this.learner?.stats();
+      if (!this.learner || !learned || learned.updates === 0) return [];
       const file = path.join(ctx.runDir, ROOT_FINETUNED_CHECKPOINT);
-      const id = `${this.checkpointId}.ft${this.counters.updates}`.slice(-128);
-      const ckpt = toCheckpoint(this.weights, {
+      const id = `${this.checkpointId}.ft${learned.updates}`.slice(-128);
+      const ckpt = toCheckpoint(this.learner.weights(), {
         ...this.ckpt,
         meta: {
           ...this.ckpt.meta,
           id,
           parent: this.checkpointId,
           fineTunedIn: ctx.trialId,
-          onlineUpdates: this.counters.updates,
+          onlineUpdates: learned.updates,
           onlineTransitions: this.counters.transitions,
-          lastLoss: this.counters.lastLoss,
+          lastLoss: learned.lastLoss,
           savedAt: new Date().toISOString(),
         },
       });
@@ -240,35 +238,6 @@ export class RootOnlinePolicy implements SplitPolicy {
       this.dispose();
     }
   }
-
-  private async updateRound(): Promise<void> {
-    const { batchSize } = this.ckpt.config;
-    if (this.replay.size < batchSize) return;
-    const t0 = performance.now();
-    if (!this.agent) {
-      await initTensorflow('wasm', { wasmPaths: wasmDir() });
-      this.agent = new D3qnAgent(
-        this.ckpt.features.length,
-        this.ckpt.grid.length,
-        this.ckpt.config,
-        this.ckpt.weights,
-      );
-    }
-    for (let i = 0; i < this.cfg.updatesPerRound; i++) {
-      this.counters.lastLoss = this.agent.learn(this.replay.sample(batchSize, this.rng));
-      this.counters.updates++;
-      if (this.counters.updates % this.ckpt.config.targetUpdateFrequency === 0) this.agent.updateTarget();
-    }
-    this.weights = this.agent.weights();
-    this.forward = createForward(this.weights);
-    this.counters.lastUpdateMs = performance.now() - t0;
-  }
-}
-
-function wasmDir(): string {
-  return (
-    path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep
-  );
 }
 
 export function rootPolicy(cfg: RootPolicyConfig): SplitPolicy {

@@ -2,11 +2,11 @@
  * ROOT as a split policy: the trained dueling network, evaluated greedily in plain
  * JavaScript (no tensors, ~0.05 ms per decision), behind the `SplitPolicy` interface.
  *
- * `observe` turns what happened into transitions for online learning (the coordinator's
- * plug-in, sim-to-real): each decision's (x, a) waits for its reward (satisfaction with
- * the observed latency), and for the next decision's state x', then goes to the `sink`
- * (a ReplayBuffer, say, that a learner samples). `endSession()` closes the last one as
- * terminal. Without a sink, observe does nothing.
+ * `observe` turns what happened into transitions for online learning (sim-to-real): each
+ * decision's (x, a) waits for its reward (satisfaction with the observed latency), and for
+ * the next decision's state x', then goes to the `sink` (an `OnlineLearner`, or a bare
+ * ReplayBuffer). `endSession()` closes the last one as terminal. Without a sink, observe
+ * does nothing. `setWeights` swaps in what the learner learned.
  */
 import { satisfaction } from '@semaigc/metrics';
 import { argmax, createForward, forwardJs, type QNetworkWeights } from '../d3qn/network';
@@ -30,26 +30,29 @@ interface Pending {
 export class D3qnPolicy implements SplitPolicy {
   readonly name: string;
   private readonly sink: TransitionSink | null;
-  private readonly forward: (x: Float32Array) => Float32Array;
+  private forward: (x: Float32Array) => Float32Array;
   private readonly obs: Float32Array;
   private pending: Pending | null = null;
   private lastObs: Float32Array | null = null;
 
   constructor(
-    private readonly weights: QNetworkWeights,
+    private weights: QNetworkWeights,
     readonly grid: readonly number[],
     readonly features: readonly FeatureRange[],
     options: { name?: string; sink?: TransitionSink } = {},
   ) {
-    if (weights.advantage.outputs !== grid.length) {
-      throw new TypeError(
-        `D3qnPolicy: the network has ${weights.advantage.outputs} actions, the grid ${grid.length}`,
-      );
-    }
+    checkActions(weights, grid);
     this.name = options.name ?? 'root';
     this.sink = options.sink ?? null;
     this.forward = createForward(weights);
     this.obs = new Float32Array(features.length);
+  }
+
+  /** Decide with these weights from now on (an OnlineLearner's `onWeights`). */
+  setWeights(weights: QNetworkWeights): void {
+    checkActions(weights, this.grid);
+    this.weights = weights;
+    this.forward = createForward(weights);
   }
 
   static fromCheckpoint(
@@ -95,5 +98,13 @@ export class D3qnPolicy implements SplitPolicy {
     const p = this.pending;
     if (this.sink && p) this.sink.add(p.obs, p.action, p.reward, nextObs, terminated);
     this.pending = null;
+  }
+}
+
+function checkActions(weights: QNetworkWeights, grid: readonly number[]): void {
+  if (weights.advantage.outputs !== grid.length) {
+    throw new TypeError(
+      `D3qnPolicy: the network has ${weights.advantage.outputs} actions, the grid ${grid.length}`,
+    );
   }
 }

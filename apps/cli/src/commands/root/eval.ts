@@ -6,9 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { parseCheckpoint, type D3qnConfig } from '@semaigc/root';
+import { parseCheckpoint } from '@semaigc/root';
 import { defaultRunId, readJson, runDirectory, writeCsv, writeJson } from '../../node/files';
-import { initNodeTensorflow } from '../../node/tf-node';
 import { evaluate } from '../../root/evaluation';
 import { writeFigures } from '../../root/figures';
 import { loadProfile } from '../../root/profile-loader';
@@ -17,7 +16,6 @@ import { runTraining } from '../../root/training-run';
 import {
   addCommonOptions,
   addTrainingOptions,
-  configOverrides,
   parseInteger,
   type CommonOptions,
   type TrainingOptions,
@@ -59,23 +57,10 @@ export function evalCommand(): Command {
     let checkpointFile = o.checkpoint;
     const context: string[] = [];
     if (!checkpointFile) {
-      const backend = await initNodeTensorflow(o.backend);
-      log(`no --checkpoint: training ${o.episodes} episodes first (seed ${o.seed}, backend ${backend})`);
-      const fileConfig = o.config ? (readJson(o.config) as Partial<D3qnConfig>) : {};
-      const r = runTraining({
-        profile,
-        episodes: o.episodes,
-        seed: o.seed,
-        grid: o.grid,
-        config: configOverrides(o, fileConfig),
-        dir,
-        checkpointEvery: o.checkpointEvery,
-        progress: o.progress,
-        backend,
-        log,
-      });
+      log('no --checkpoint: training one first');
+      const r = await runTraining({ profile, options: o, dir, log });
       checkpointFile = r.checkpointPath;
-      context.push(`Training: ${o.episodes} episodes in ${r.wallS.toFixed(1)} s wall on ${backend}.`);
+      context.push(`Training: ${o.episodes} episodes in ${r.wallS.toFixed(1)} s wall on ${r.backend}.`);
     }
     const checkpoint = parseCheckpoint(readJson(checkpointFile));
     if (checkpoint.profile !== profile.name) {

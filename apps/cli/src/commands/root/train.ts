@@ -4,18 +4,10 @@
  * and train.json (settings, wall time, convergence).
  */
 import { Command } from 'commander';
-import type { D3qnConfig } from '@semaigc/root';
-import { defaultRunId, readJson, runDirectory, writeJson } from '../../node/files';
-import { initNodeTensorflow } from '../../node/tf-node';
+import { defaultRunId, runDirectory, writeJson } from '../../node/files';
 import { loadProfile } from '../../root/profile-loader';
 import { runTraining } from '../../root/training-run';
-import {
-  addCommonOptions,
-  addTrainingOptions,
-  configOverrides,
-  type CommonOptions,
-  type TrainingOptions,
-} from './options';
+import { addCommonOptions, addTrainingOptions, type CommonOptions, type TrainingOptions } from './options';
 
 export function trainCommand(): Command {
   const cmd = new Command('train').description(
@@ -26,27 +18,13 @@ export function trainCommand(): Command {
   return cmd.action(async (o: CommonOptions & TrainingOptions) => {
     const log = (line: string): void => void process.stderr.write(`[root train] ${line}\n`);
     const profile = loadProfile(o.profile, o.calibration);
-    const fileConfig = o.config ? (readJson(o.config) as Partial<D3qnConfig>) : {};
     const dir = runDirectory(o.out, o.id ?? defaultRunId(profile.name, o.seed));
-    const backend = await initNodeTensorflow(o.backend);
-    log(`profile ${profile.name}, ${o.episodes} episodes, seed ${o.seed}, backend ${backend} → ${dir}`);
-    const r = runTraining({
-      profile,
-      episodes: o.episodes,
-      seed: o.seed,
-      grid: o.grid,
-      config: configOverrides(o, fileConfig),
-      dir,
-      checkpointEvery: o.checkpointEvery,
-      progress: o.progress,
-      backend,
-      log,
-    });
+    const r = await runTraining({ profile, options: o, dir, log });
     writeJson(`${dir}/train.json`, {
       profile: profile.name,
       seed: o.seed,
       episodes: o.episodes,
-      backend,
+      backend: r.backend,
       config: r.checkpoint.config,
       grid: r.checkpoint.grid,
       wallS: r.wallS,
