@@ -9,7 +9,7 @@
  * "peer speaks protocol vN, this node vM" even if its message layout changed completely.
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { DecodeError, ProtocolError, ValidationError, VersionMismatchError } from './errors';
+import { DecodeError, describeError, ProtocolError, ValidationError, VersionMismatchError } from './errors';
 import { isSubjectToken } from './ids';
 import {
   MESSAGE_SPECS,
@@ -93,6 +93,27 @@ export function peekVersion(bytes: Uint8Array): number | undefined {
   if (t === 0xcc && bytes.length > i + 3) return bytes[i + 3];
   if (t === 0xcd && bytes.length > i + 4) return (bytes[i + 3]! << 8) | bytes[i + 4]!;
   return undefined;
+}
+
+/**
+ * Best-effort sender id of bytes that failed to decode, so a drop can be logged with the
+ * node that sent it: msgpack is unpacked without any protocol checks and the first of
+ * nodeId / receiverId / edgeId that is a valid id is returned. Never throws; null when the
+ * bytes are not msgpack, not a map, or name no sender.
+ */
+export function peekSenderId(bytes: unknown): string | null {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) return null;
+  if (bytes.byteLength > DEFAULT_MAX_MESSAGE_BYTES) return null;
+  let v: unknown;
+  try {
+    v = unpackr.unpack(bytes);
+  } catch {
+    return null; // not msgpack at all: nothing to peek
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  for (const k of ['nodeId', 'receiverId', 'edgeId']) if (isSubjectToken(o[k])) return o[k];
+  return null;
 }
 
 function checkVersion(v: unknown, context: string): void {
@@ -213,7 +234,7 @@ export function decode(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions =
   try {
     wire = unpackr.unpack(u8);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = err instanceof Error ? err.message : describeError(err);
     throw new DecodeError(`not valid msgpack (${why.slice(0, 200)})`, { cause: err });
   }
   return checkWire(wire, copy).message;

@@ -58,6 +58,21 @@ export class VersionMismatchError extends DecodeError {
   }
 }
 
+/**
+ * A caught value as one line for a reason field or a message: `Name: message` for an
+ * Error, the string itself otherwise. Loggers should get the error object (`{ err }`) so
+ * the stack is kept; this is for text that travels or is shown.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === 'string') return err;
+  try {
+    return String(err);
+  } catch {
+    return Object.prototype.toString.call(err);
+  }
+}
+
 function describe(v: unknown): string {
   if (v === undefined) return 'no v field';
   if (typeof v === 'string') return JSON.stringify(v.slice(0, 32));

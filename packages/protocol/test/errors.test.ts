@@ -7,6 +7,7 @@ import {
   ValidationError,
   VersionMismatchError,
   decode,
+  describeError,
   encode,
   errorMessage,
   isErrorCode,
@@ -73,6 +74,21 @@ test('other errors become INTERNAL; reasons are cut to the wire limit', () => {
   });
   expect(toErrorMessage('plain string')).toMatchObject({ code: 'INTERNAL', reason: 'plain string' });
   expect(errorMessage('TIMEOUT', 'x'.repeat(5000)).reason).toHaveLength(2000);
+});
+
+test.each([
+  ['an Error', new RangeError('boom'), 'RangeError: boom'],
+  [
+    'a subclass with its own name',
+    new ValidationError('a.b', 'must be > 0'),
+    'ValidationError: a.b: must be > 0',
+  ],
+  ['a string', 'plain string', 'plain string'],
+  ['a number', 42, '42'],
+  ['null', null, 'null'],
+  ['an object without toString', Object.create(null) as object, '[object Object]'],
+])('describeError: %s', (_what, err, want) => {
+  expect(describeError(err)).toBe(want);
 });
 
 test('the existing channel-config helpers keep working (other packages import them)', () => {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODE_NAMES, type ErrorCode } from '../error-codes';
-import { ProtocolError } from '../errors';
+import { describeError, ProtocolError } from '../errors';
 import { idSchema, isSubjectToken } from '../ids';
 import { PROTOCOL_VERSION } from '../version';
 import { text, versionField } from './common';
@@ -51,6 +51,5 @@ export function errorMessage(code: ErrorCode, reason: string, ids: ErrorIds = {}
  */
 export function toErrorMessage(err: unknown, ids: ErrorIds = {}): ErrorMessage {
   if (err instanceof ProtocolError) return errorMessage(err.code, err.message, ids);
-  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return errorMessage('INTERNAL', reason, ids);
+  return errorMessage('INTERNAL', describeError(err), ids);
 }
