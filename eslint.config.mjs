@@ -10,7 +10,9 @@ const BROWSER_SAFE = [
   'packages/channel',
   'packages/diffusion',
   'packages/metrics',
+  'packages/receiver',
   'packages/root',
+  'packages/session',
 ];
 
 const nodeOnlyImports = {
@@ -55,7 +57,15 @@ export default tseslint.config(
       parserOptions: {
         // Explicit projects: sources are covered by each package's build tsconfig, tests and
         // benchmarks by the root tsconfig.tests.json.
-        project: ['./packages/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.tests.json'],
+        // The coordinator's dashboard page has its own DOM-only tsconfig under web/; it comes
+        // last so that package sources are linted with their own tsconfig, not through its
+        // bundler-style path mapping.
+        project: [
+          './packages/*/tsconfig.json',
+          './apps/*/tsconfig.json',
+          './tsconfig.tests.json',
+          './apps/coordinator/web/tsconfig.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -44,7 +44,8 @@ import { encodePng } from './recorder/png';
 import type { TrialSummary } from './recorder/summary';
 import { NodeRegistry, type NodeEntry, type NodeTransport } from './registry/node-registry';
 import { makeTrialId } from './trial/ids';
-import { TrialRun, type RunTrialOptions, type TrialLinks } from './trial/trial-run';
+import type { RunTrialOptions, TrialLinks } from './trial/links';
+import { TrialRun } from './trial/trial-run';
 import type { CoordinatorInbox, DropReport, Via } from './transport/inbox';
 import { NatsBridge } from './transport/nats-bridge';
 import { SocketHub } from './transport/socket-hub';
@@ -339,7 +340,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   checkOptions(options);
   const host = options.host ?? DEFAULT_COORDINATOR.host;
   const coordinatorId = options.coordinatorId ?? `coord-${randomBytes(3).toString('hex')}`;
-  const log = (options.logger ?? pino({ name: 'semaigc' })).child({ ns: 'coordinator', coordinatorId });
+  const parent = options.logger ?? pino({ name: 'semaigc' });
+  // A caller's logger usually carries its namespace already (node-kit's createLogger);
+  // binding it again would write "ns" twice on every line.
+  const ns = parent.bindings()['ns'] === undefined ? { ns: 'coordinator' } : {};
+  const log = parent.child({ ...ns, coordinatorId });
   const bundleDir = options.bundleDir ?? (fs.existsSync(DEFAULT_BUNDLE_DIR) ? DEFAULT_BUNDLE_DIR : undefined);
 
   let nc: NatsConnection;

@@ -43,11 +43,11 @@ export {
 } from './registry/node-registry';
 export * from './recorder/summary';
 export { renderSummaryTable } from './recorder/summary-table';
-export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader, csvCell } from './recorder/csv';
+export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader, csvCell, csvLines } from './recorder/csv';
 export { Recorder, runFiles, type RunFiles } from './recorder/recorder';
 export { encodePng } from './recorder/png';
 export { makeTrialId, requestIdFor, regenerationSeed, REGENERATION_SEED_STRIDE } from './trial/ids';
 export { arrivalOffsetsMs } from './trial/arrivals';
-export type { RunTrialOptions } from './trial/trial-run';
+export type { RunTrialOptions } from './trial/links';
 export { makeJoinCode, joinUrl, lanAddress, qrSvg, qrDataUrl } from './http/join';
 export { ISOLATION_HEADERS } from './http/server';

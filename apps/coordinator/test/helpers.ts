@@ -276,6 +276,43 @@ export interface ReceiverBehaviour {
 }
 
 /** Builds a record the way a receiver does, from the request it served. */
+/** A request as the coordinator sends it (trial t1, a = 10 of 20, 5 dB), for record tests. */
+export function sampleRequest(
+  over: Partial<Omit<RequestMessage, 'v' | 'type'>> = {},
+): Omit<RequestMessage, 'v' | 'type'> {
+  return {
+    trialId: 't1',
+    requestId: 't1-r0',
+    prompt: 'a small red circle on the left on a blue background',
+    seed: 1,
+    totalSteps: 20,
+    edgeSteps: 10,
+    guidanceScale: 7.5,
+    channel: {
+      mode: 'analog',
+      snrDb: 5,
+      normalize: true,
+      fading: { kind: 'none' },
+      equalizer: 'zf',
+      csi: { kind: 'perfect' },
+      link: { bandwidthHz: 1e6, emulate: false },
+    },
+    policy: 'fixed',
+    checkpointId: null,
+    latency: { minS: 1, maxS: 5, failureS: 60 },
+    deadline: 2e12,
+    receiverId: 'rx-1',
+    replyTo: 'semaigc.v1.error',
+    receiverVariant: 'remap',
+    edgeId: 'edge-1',
+    deliver: 'latent',
+    createdAt: 1e12,
+    attempt: 0,
+    computeReference: false,
+    ...over,
+  };
+}
+
 export function recordFor(
   req: Omit<RequestMessage, 'v' | 'type'>,
   receiverId: string,

@@ -11,7 +11,7 @@ import {
   summarizeGroup,
   type TrialSummary,
 } from '../src';
-import { caps, recordFor } from './helpers';
+import { caps, recordFor, sampleRequest } from './helpers';
 
 function rec(
   i: number,
@@ -24,36 +24,16 @@ function rec(
     consistency?: number;
   },
 ): RecordMessage {
+  const request = sampleRequest();
   const base = recordFor(
     {
-      trialId: 't1',
+      ...request,
       requestId: `t1-r${i}`,
       prompt: 'a red, "quoted"\nprompt',
       seed: i,
-      totalSteps: 20,
-      edgeSteps: 10,
-      guidanceScale: 7.5,
-      channel: {
-        mode: 'analog',
-        snrDb: over.snr,
-        normalize: true,
-        fading: { kind: 'none' },
-        equalizer: 'zf',
-        csi: { kind: 'perfect' },
-        link: { bandwidthHz: 1e6, emulate: false },
-      },
+      channel: { ...request.channel, snrDb: over.snr },
       policy: over.policy ?? 'fixed',
-      checkpointId: null,
-      latency: { minS: 1, maxS: 5, failureS: 60 },
-      deadline: 2e12,
-      receiverId: 'rx-1',
-      replyTo: 'semaigc.v1.error',
       receiverVariant: 'finetune',
-      edgeId: 'edge-1',
-      deliver: 'latent',
-      createdAt: 1e12,
-      attempt: 0,
-      computeReference: false,
     },
     'rx-1',
     caps(),

@@ -1,6 +1,7 @@
 /** Small file helpers for run directories: JSON and CSV in, JSON and CSV out. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { csvLines } from '@semaigc/coordinator';
 
 export function readJson(file: string): unknown {
   let text: string;
@@ -23,19 +24,22 @@ export function writeJson(file: string, value: unknown): void {
 
 export type CsvValue = string | number | boolean | null;
 
-function cell(v: CsvValue): string {
-  if (v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+// Six decimals are plenty for rewards and latencies and keep the tables readable; a
+// non-finite number is an empty cell, as a missing value is.
+function rounded(v: CsvValue): CsvValue {
+  if (typeof v !== 'number') return v;
+  return Number.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
 }
 
-/** Writes rows of objects as CSV with the union of their keys as header. */
+/**
+ * Writes rows of objects as CSV with the union of their keys as header, in the
+ * coordinator's CSV dialect (the same quoting as records.csv).
+ */
 export function writeCsv(file: string, rows: readonly Record<string, CsvValue>[]): void {
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const lines = [header.join(','), ...rows.map((r) => header.map((h) => cell(r[h] ?? null)).join(','))];
+  const body = rows.map((r) => header.map((h) => rounded(r[h] ?? null)));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, lines.join('\n') + '\n');
+  fs.writeFileSync(file, csvLines([header, ...body]));
 }
 
 /** runs/root/<id> under the current directory unless --out says otherwise. */

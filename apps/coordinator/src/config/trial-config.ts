@@ -7,8 +7,12 @@
 import {
   type ChannelConfig,
   channelConfigSchema,
+  DEFAULT_FAILURE_LIMIT_S,
+  DEFAULT_TOTAL_STEPS,
   idSchema,
   latencyRequirementSchema,
+  MAX_PROMPT_LENGTH,
+  MAX_TOTAL_STEPS,
   parseChannelConfig,
   parseSnrProcess,
   type SnrProcessConfig,
@@ -18,6 +22,7 @@ import {
   pathOf,
 } from '@semaigc/protocol';
 import { RECEIVER_VARIANTS } from '@semaigc/diffusion';
+import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import { z } from 'zod';
 import { TrialConfigError } from '../errors';
 import { edgeSelectorNames } from '../edges/selector';
@@ -30,7 +35,14 @@ const int = (min: number, max: number) =>
 
 const promptsSchema = z.union(
   [
-    z.array(z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters')).min(1),
+    z
+      .array(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`),
+      )
+      .min(1),
     z.strictObject({
       generator: z.literal('grammar', { error: "must be 'grammar' (the bundle's caption grammar)" }),
       seed: int(0, 2 ** 31 - 1).default(0),
@@ -71,18 +83,18 @@ const trialSchema = z.strictObject({
     })
     .default(0)
     .transform((s) => (typeof s === 'number' ? { base: s } : s)),
-  totalSteps: int(1, 1000).default(20),
+  totalSteps: int(1, MAX_TOTAL_STEPS).default(DEFAULT_TOTAL_STEPS),
   policy: z
     .looseObject({ kind: z.string({ error: 'must name a policy' }) })
     .default({ kind: 'fixed', edgeSteps: 10 }),
   receiverVariant: z
     .enum(RECEIVER_VARIANTS, { error: `must be one of ${RECEIVER_VARIANTS.join(', ')}` })
-    .default('remap'), // the split ablation's winner (packages/diffusion README)
+    .default(DEFAULT_RECEIVER_VARIANT),
   channel: trialChannelSchema.prefault({ mode: 'analog' }),
   snr: snrProcessSchema.default({ kind: 'sweep', valuesDb: [-6, -3, 0, 3, 6, 9, 12, 15] }),
   requestsPerReceiver: int(1, 1_000_000).default(10),
   arrival: arrivalSchema.default({ kind: 'closed-loop' }),
-  latency: latencyRequirementSchema.default({ minS: 1, maxS: 5, failureS: 60 }),
+  latency: latencyRequirementSchema.default({ minS: 1, maxS: 5, failureS: DEFAULT_FAILURE_LIMIT_S }),
   /** Regenerate (new seed) while consistency < minConsistency, up to maxRegenerations times. */
   qualityGate: z
     .strictObject({

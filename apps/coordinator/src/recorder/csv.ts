@@ -1,9 +1,15 @@
 /**
+ * CSV, one dialect for every file the testbed writes (records.csv here, the CLI's ROOT
+ * training and evaluation tables): csv-stringify with RFC 4180 quoting (a cell with a
+ * comma, a quote, CR or LF is quoted), '\n' line ends, null/undefined as an empty cell,
+ * booleans as true/false, objects as JSON.
+ *
  * records.csv: one flattened record per line, columns named by the record's dotted paths
  * (`timings.endToEndMs`, `receiver.profile.backend`), in a fixed order so files from
- * different trials line up. RFC 4180 quoting; null is an empty cell.
+ * different trials line up.
  */
 import type { RecordMessage } from '@semaigc/protocol';
+import { stringify } from 'csv-stringify/sync';
 import { STAGES } from './summary';
 
 // The timing columns are the summary's stages, so CSV and summary list the same stages.
@@ -69,21 +75,27 @@ function get(obj: unknown, dotted: string): unknown {
   return cur;
 }
 
+const DIALECT = {
+  record_delimiter: 'unix',
+  // csv-stringify quotes LF and the record delimiter; a lone CR must be quoted too.
+  quoted_match: /\r/,
+  cast: { boolean: (v: boolean) => String(v) },
+} as const;
+
+/** Rows of cells → CSV text, one line per row, each ending in '\n'. */
+export function csvLines(rows: readonly (readonly unknown[])[]): string {
+  return stringify(rows as unknown[][], DIALECT);
+}
+
+/** One cell as it appears in a line (quoted when needed; '' for null/undefined). */
 export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s =
-    typeof v === 'string'
-      ? v
-      : typeof v === 'number' || typeof v === 'boolean'
-        ? String(v)
-        : (JSON.stringify(v) ?? '');
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvLines([[v]]).slice(0, -1);
 }
 
 export function csvHeader(): string {
-  return RECORD_CSV_COLUMNS.join(',') + '\n';
+  return csvLines([RECORD_CSV_COLUMNS]);
 }
 
 export function recordToCsvLine(r: RecordMessage): string {
-  return RECORD_CSV_COLUMNS.map((c) => csvCell(get(r, c))).join(',') + '\n';
+  return csvLines([RECORD_CSV_COLUMNS.map((c) => get(r, c))]);
 }

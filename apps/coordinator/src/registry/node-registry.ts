@@ -153,6 +153,34 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     return lost;
   }
 
+  /**
+   * One more request sent to this node and not finished: the coordinator's own load count
+   * (`assigned`), which edge selection reads without waiting for a heartbeat. Every
+   * reserve is matched by one release; an unknown node is ignored.
+   */
+  reserve(nodeId: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (entry) entry.assigned += 1;
+  }
+
+  /** A request reserved on this node finished (any outcome). Never below 0. */
+  release(nodeId: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (entry) entry.assigned = Math.max(0, entry.assigned - 1);
+  }
+
+  /** The receiver now serves this trial (kept across reconnects, shown on the dashboard). */
+  assignTrial(nodeId: string, trialId: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (entry) entry.trialId = trialId;
+  }
+
+  /** Clears the receiver's trial if it is still `trialId` (a newer trial keeps its claim). */
+  releaseTrial(nodeId: string, trialId: string): void {
+    const entry = this.nodes.get(nodeId);
+    if (entry?.trialId === trialId) entry.trialId = null;
+  }
+
   get(nodeId: string): NodeEntry | undefined {
     return this.nodes.get(nodeId);
   }

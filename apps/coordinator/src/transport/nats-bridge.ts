@@ -17,6 +17,7 @@ import {
   idFromSubject,
   type Message,
   type MessageType,
+  peekSenderId,
   PREVIEW_SUBJECT,
   ProtocolError,
   RECEIVER_LATENT_WILDCARD,
@@ -25,7 +26,6 @@ import {
   ValidationError,
 } from '@semaigc/protocol';
 import type { CoordinatorInbox } from './inbox';
-import { peekSenderId } from './peek';
 
 type Handler = (msg: Message, raw: Msg) => void;
 

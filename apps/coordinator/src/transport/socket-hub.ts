@@ -16,6 +16,7 @@ import {
   type InterServerEvents,
   type Message,
   type MessageType,
+  peekSenderId,
   type ServerToClientEvents,
   type SocketData,
   toErrorMessage,
@@ -30,7 +31,7 @@ import {
 import type { CoordinatorMetrics } from '../metrics';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { CoordinatorInbox } from './inbox';
-import { asBytes, peekSenderId } from './peek';
+import { asBytes } from './bytes';
 
 export type ServerEvents = ServerToClientEvents & DashboardServerEvents;
 export type ClientEvents = ClientToServerEvents & DashboardClientEvents;

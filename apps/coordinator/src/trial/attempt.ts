@@ -1,0 +1,223 @@
+/**
+ * One attempt of a request: send it (to the chosen edge, to the edges' queue group, or for
+ * a = 0 straight to the receiver) and turn whatever comes back into an `Outcome`:
+ *
+ *   the receiver's record                       → record
+ *   the edge refuses (error reply)              → fail with the edge's code
+ *   the edge does not accept in time / nobody listens → TIMEOUT / NO_EDGE (retryable)
+ *   the edge goes offline before its payload left → NODE_LOST (retryable, edge blamed)
+ *   the receiver goes offline                   → NODE_LOST, receiverLost (worth a wait)
+ *   a wire error about the request              → fail with its code
+ *   no record by the attempt timeout            → TIMEOUT
+ *   the trial is aborted                        → CANCELLED
+ *
+ * Every attempt has a timer, so nothing waits forever. An edge's load (`assigned`) is
+ * reserved in the registry while its attempt is open.
+ */
+import {
+  decode,
+  describeError,
+  EDGE_REQUEST_SUBJECT,
+  edgeRequestSubject,
+  encode,
+  type ErrorMessage,
+  type RecordMessage,
+  type RequestMessage,
+} from '@semaigc/protocol';
+import type { EdgeChoice } from '../edges/selector';
+import type { NodeEntry, NodeRegistry } from '../registry/node-registry';
+import type { TrialLinks } from './links';
+import { failOutcome, type FailOutcome, type Outcome } from './outcome';
+
+export interface AttemptOptions {
+  trialId: string;
+  registry: NodeRegistry;
+  links: Pick<TrialLinks, 'requestEdge' | 'toReceiver'>;
+  now: () => number;
+  /** How long one attempt may wait for its record (capped by the request's deadline), ms. */
+  attemptTimeoutMs: number;
+  /** How long an edge may take to answer request.accepted, ms. */
+  acceptTimeoutMs: number;
+}
+
+interface OpenAttempt {
+  receiverId: string;
+  edgeId: string | null;
+  /** The payload left the edge (seen on the receiver's subject): losing the edge no longer matters. */
+  delivered: boolean;
+  settle(o: Outcome): void;
+}
+
+/** NATS's "no responders" error, without importing the transport. */
+function isNoResponders(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'isNoResponders' in err &&
+    typeof err.isNoResponders === 'function' &&
+    (err as { isNoResponders: () => boolean }).isNoResponders()
+  );
+}
+
+/** The trial's open attempts, one per request at most, and the events that settle them. */
+export class Attempts {
+  private readonly open = new Map<string, OpenAttempt>();
+
+  constructor(private readonly o: AttemptOptions) {}
+
+  /** Sends one attempt and waits for its outcome; never rejects. */
+  send(request: RequestMessage, choice: EdgeChoice, failAt: number): Promise<Outcome> {
+    const { registry, now } = this.o;
+    const receiver = registry.get(request.receiverId);
+    if (!receiver || receiver.status !== 'online') {
+      // Known but offline (a phone between connections): the caller may wait for it.
+      return Promise.resolve(
+        failOutcome('NO_RECEIVER', `receiver ${request.receiverId} is offline`, {
+          retryable: false,
+          receiverLost: receiver !== undefined,
+        }),
+      );
+    }
+    const local = request.edgeSteps === 0;
+    if (!local && choice.kind === 'none') {
+      return Promise.resolve(failOutcome('NO_EDGE', choice.reason, { retryable: false }));
+    }
+    const waitMs = Math.max(0, Math.min(failAt, now() + this.o.attemptTimeoutMs) - now());
+    const edge = !local && choice.kind === 'edge' ? choice.edge : null;
+    const msg: RequestMessage = { ...request, edgeId: edge?.nodeId ?? null };
+
+    return new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const attempt: OpenAttempt = {
+        receiverId: request.receiverId,
+        edgeId: edge?.nodeId ?? null,
+        delivered: local,
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (this.open.get(request.requestId) === attempt) this.open.delete(request.requestId);
+          if (edge) registry.release(edge.nodeId);
+          resolve(outcome);
+        },
+      };
+      const timer = setTimeout(
+        // Once the payload left the edge, the edge is not to blame: a retry may use it again.
+        () =>
+          attempt.settle(
+            failOutcome('TIMEOUT', `no record within ${Math.round(waitMs)} ms (attempt ${request.attempt})`, {
+              edgeId: attempt.delivered ? null : attempt.edgeId,
+            }),
+          ),
+        waitMs,
+      );
+      this.open.set(request.requestId, attempt);
+      if (edge) registry.reserve(edge.nodeId);
+      const bytes = encode(msg);
+      if (local) {
+        this.o.links.toReceiver(receiver, 'request', bytes);
+        return;
+      }
+      const subject = edge ? edgeRequestSubject(edge.nodeId) : EDGE_REQUEST_SUBJECT;
+      this.o.links.requestEdge(subject, bytes, this.o.acceptTimeoutMs).then(
+        (reply) => {
+          const failed = this.edgeAnswer(reply, attempt);
+          if (failed) attempt.settle(failed);
+        },
+        (err: unknown) =>
+          attempt.settle(
+            isNoResponders(err)
+              ? failOutcome('NO_EDGE', `no edge listens on ${subject}`, {
+                  edgeId: attempt.edgeId,
+                  retryable: true,
+                })
+              : failOutcome(
+                  'TIMEOUT',
+                  `edge did not accept within ${this.o.acceptTimeoutMs} ms: ${describeError(err)}`,
+                  { edgeId: attempt.edgeId, retryable: true },
+                ),
+          ),
+      );
+    });
+  }
+
+  /**
+   * The edge's answer to a request: request.accepted (null: the attempt goes on; a queue
+   * group member names itself), or the failure it amounts to.
+   */
+  private edgeAnswer(reply: Uint8Array, attempt: OpenAttempt): FailOutcome | null {
+    let answer;
+    try {
+      answer = decode(reply);
+    } catch (err) {
+      return failOutcome('BAD_MESSAGE', `edge reply: ${describeError(err)}`, {
+        edgeId: attempt.edgeId,
+        retryable: true,
+      });
+    }
+    if (answer.type === 'request.accepted') {
+      attempt.edgeId ??= answer.edgeId;
+      return null;
+    }
+    if (answer.type === 'error') {
+      const edgeId = attempt.edgeId ?? answer.nodeId ?? null;
+      return failOutcome(answer.code, `edge ${edgeId ?? '?'}: ${answer.reason}`, { edgeId });
+    }
+    return failOutcome('BAD_MESSAGE', `edge answered '${answer.type}' to a request`, {
+      edgeId: attempt.edgeId,
+      retryable: true,
+    });
+  }
+
+  // ---- events from the coordinator ---------------------------------------------------------
+
+  /** A record from a receiver; false if it is not one of this trial's open attempts. */
+  onRecord(record: RecordMessage): boolean {
+    const a = record.trialId === this.o.trialId ? this.open.get(record.requestId) : undefined;
+    if (!a) return false;
+    a.settle({ kind: 'record', record });
+    return true;
+  }
+
+  /** A wire error about one of the open requests (edge late error, receiver failure). */
+  onError(err: ErrorMessage, nodeId: string): boolean {
+    const a = err.requestId ? this.open.get(err.requestId) : undefined;
+    if (!a) return false;
+    const fromEdge = a.edgeId !== null && nodeId === a.edgeId;
+    a.settle(failOutcome(err.code, `${nodeId}: ${err.reason}`, { edgeId: fromEdge ? a.edgeId : null }));
+    return true;
+  }
+
+  /** The request's latent/image left the edge. */
+  onPayload(requestId: string): void {
+    const a = this.open.get(requestId);
+    if (a) a.delivered = true;
+  }
+
+  onNodeOffline(node: NodeEntry, reason: string): void {
+    for (const a of this.open.values()) {
+      if (node.role === 'edge' && a.edgeId === node.nodeId && !a.delivered) {
+        a.settle(
+          failOutcome('NODE_LOST', `edge ${node.nodeId} went offline (${reason})`, {
+            edgeId: node.nodeId,
+            retryable: true,
+          }),
+        );
+      } else if (a.receiverId === node.nodeId) {
+        a.settle(
+          failOutcome('NODE_LOST', `receiver ${node.nodeId} went offline (${reason})`, {
+            retryable: false,
+            receiverLost: true,
+          }),
+        );
+      }
+    }
+  }
+
+  /** Settles every open attempt as CANCELLED (not retryable). */
+  cancelAll(reason: string): void {
+    for (const a of [...this.open.values()]) {
+      a.settle(failOutcome('CANCELLED', reason, { edgeId: a.edgeId, retryable: false }));
+    }
+  }
+}
