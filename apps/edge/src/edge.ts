@@ -26,7 +26,7 @@ import {
   loadNodePipeline,
   measureStepMs,
   newNodeId,
-  NodeLifecycle,
+  natsSession,
   nodeDeviceProfile,
   type Logger,
 } from '@semaigc/node-kit';
@@ -89,7 +89,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     bundleId: pipeline.bundle.manifest.name,
   });
 
-  const life = new NodeLifecycle({
+  const session = natsSession({
     nc,
     nodeId: id,
     role: 'edge',
@@ -107,13 +107,13 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   };
 
   const queue = new JobQueue<Job>(async ({ req, receivedAt }) => {
-    if (life.now() > req.deadline) {
+    if (session.now() > req.deadline) {
       fail(req, 'DEADLINE_EXCEEDED', `edge ${id}: deadline passed while queued`);
       return;
     }
     try {
       const payload = await generate(
-        { pipeline, edgeId: id, computeShare, now: () => life.now() },
+        { pipeline, edgeId: id, computeShare, now: () => session.now() },
         req,
         receivedAt,
       );
@@ -127,7 +127,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   });
 
   const onRequest = (m: Msg): void => {
-    const receivedAt = life.now();
+    const receivedAt = session.now();
     let req: RequestMessage;
     try {
       const msg = decode(m.data);
@@ -189,7 +189,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
       },
     }),
   ];
-  life.start();
+  session.start();
   log.info({ stepMs, computeShare }, 'edge ready');
 
   return {
@@ -201,7 +201,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     },
     async close(): Promise<void> {
       for (const s of subs) s.unsubscribe();
-      await life.close();
+      await session.close();
       await nc.drain().catch(() => undefined);
       if (!opts.pipeline) await pipeline.release();
     },

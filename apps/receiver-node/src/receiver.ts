@@ -5,29 +5,20 @@
  * each job and publishes the record (and, for the dashboard, a preview of the image).
  * Malformed payloads are dropped and logged; a job that fails produces a failed record.
  */
-import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
-import {
-  decode,
-  encode,
-  PREVIEW_SUBJECT,
-  RECORD_SUBJECT,
-  receiverLatentSubject,
-  receiverRequestSubject,
-  toErrorMessage,
-  type Capabilities,
-  type RequestBody,
-} from '@semaigc/protocol';
+import { receiverLatentSubject, receiverRequestSubject, type Capabilities } from '@semaigc/protocol';
 import {
   createLogger,
   loadNodePipeline,
   measureStepMs,
+  natsSession,
   newNodeId,
-  NodeLifecycle,
   nodeDeviceProfile,
   type Logger,
 } from '@semaigc/node-kit';
-import { previewMessage, ReceiverCore, type ReceiverJob } from '@semaigc/receiver';
+import { JobRunner, ReceiverCore, type JobOutcome } from '@semaigc/receiver';
+import type { NodeSession } from '@semaigc/session';
 
 export interface ReceiversOptions {
   natsUrl: string;
@@ -59,73 +50,62 @@ export interface ReceiversHandle {
 
 interface OneReceiver {
   stats: ReceiverStats;
-  life: NodeLifecycle;
+  session: NodeSession;
   subs: Subscription[];
 }
 
-function startOne(
-  nc: NatsConnection,
-  id: string,
-  core: ReceiverCore,
-  capabilities: () => Capabilities,
-  stepMs: number,
-  log: Logger,
-): OneReceiver {
+interface Shared {
+  nc: NatsConnection;
+  pipeline: SplitPipeline;
+  capabilities: () => Capabilities;
+  computeShare: number;
+  stepMs: number;
+}
+
+function startOne(s: Shared, id: string, log: Logger): OneReceiver {
   const stats: ReceiverStats = { id, records: 0, failed: 0, dropped: 0 };
-  let busy = 0;
-  const life = new NodeLifecycle({
-    nc,
+  const session = natsSession({
+    nc: s.nc,
     nodeId: id,
     role: 'receiver',
     name: `headless receiver ${id}`,
-    capabilities,
-    load: () => ({ inFlight: busy, queued: 0, stepMs }),
+    capabilities: s.capabilities,
+    load: () => ({ inFlight: runner.inFlight, queued: runner.queued, stepMs: s.stepMs }),
     logger: log,
   });
-
-  const onJob = async (m: Msg): Promise<void> => {
-    const arrivedAt = life.now();
-    let job: ReceiverJob;
-    try {
-      const msg = decode(m.data);
-      if (msg.type !== 'latent' && msg.type !== 'image' && msg.type !== 'request') {
-        throw new TypeError(`expected latent, image or request, got '${msg.type}'`);
-      }
-      job = msg;
-    } catch (err) {
-      stats.dropped++;
-      log.warn({ subject: m.subject, err: String(err) }, 'dropped a malformed payload');
-      return;
-    }
-    const request: RequestBody = job.type === 'request' ? job : job.request;
-    const arrival = { arrivedAt, payloadBytes: job.type === 'request' ? 0 : m.data.byteLength };
-    busy++;
-    try {
-      const { record, image } = await core.handle(job, arrival);
-      nc.publish(RECORD_SUBJECT, encode(record));
-      nc.publish(PREVIEW_SUBJECT, encode(previewMessage(record, image)));
-      stats.records++;
-    } catch (err) {
-      const e = toErrorMessage(err, { requestId: request.requestId, nodeId: id });
-      log.error({ requestId: request.requestId, err: e.reason }, 'job failed');
-      nc.publish(
-        RECORD_SUBJECT,
-        encode(core.failedRecord(request, e.code === 'INTERNAL' ? 'MODEL_ERROR' : e.code, e.reason, arrival)),
-      );
+  const core = new ReceiverCore({
+    pipeline: s.pipeline,
+    nodeId: id,
+    capabilities: s.capabilities,
+    computeShare: s.computeShare,
+    clock: () => session.now(),
+  });
+  const onOutcome = (o: JobOutcome): void => {
+    if (o.kind === 'done') stats.records++;
+    else if (o.kind === 'failed') {
       stats.failed++;
-    } finally {
-      busy--;
+      log.error({ requestId: o.request.requestId, err: o.reason }, 'job failed');
+    } else if (o.kind === 'dropped') {
+      stats.dropped++;
+      log.warn({ subject: o.source, err: o.fault.reason }, 'dropped a malformed payload');
     }
   };
+  const runner = new JobRunner({
+    core,
+    nodeId: id,
+    clock: () => session.now(),
+    send: (m) => session.send(m),
+    onOutcome,
+  });
   const subs = [receiverLatentSubject(id), receiverRequestSubject(id)].map((subject) =>
-    nc.subscribe(subject, {
+    s.nc.subscribe(subject, {
       callback: (err, m) => {
-        if (!err) void onJob(m);
+        if (!err) runner.enqueue(m.subject, m.data);
       },
     }),
   );
-  life.start();
-  return { stats, life, subs };
+  session.start();
+  return { stats, session, subs };
 }
 
 export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversHandle> {
@@ -148,11 +128,11 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
     maxConcurrent: 1,
     bundleId: pipeline.bundle.manifest.name,
   });
+  const shared: Shared = { nc, pipeline, capabilities, computeShare, stepMs };
   const receivers: OneReceiver[] = [];
   for (let i = 0; i < count; i++) {
     const id = count === 1 && !opts.idPrefix ? prefix : `${prefix}-${i}`;
-    const core = new ReceiverCore({ pipeline, nodeId: id, capabilities, computeShare });
-    receivers.push(startOne(nc, id, core, capabilities, stepMs, log.child({ node: id })));
+    receivers.push(startOne(shared, id, log.child({ node: id })));
   }
   log.info({ count, stepMs, computeShare }, 'receivers ready');
   return {
@@ -161,7 +141,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
     stats: () => receivers.map((r) => ({ ...r.stats })),
     async close(): Promise<void> {
       for (const r of receivers) for (const s of r.subs) s.unsubscribe();
-      await Promise.all(receivers.map((r) => r.life.close()));
+      await Promise.all(receivers.map((r) => r.session.close()));
       await nc.drain().catch(() => undefined);
       if (!opts.pipeline) await pipeline.release();
     },

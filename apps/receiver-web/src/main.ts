@@ -9,12 +9,12 @@
  */
 import { urlBundleSource, type DecodedImage } from '@semaigc/diffusion';
 import { PROTOCOL_VERSION, type Capabilities, type Message, type RecordMessage } from '@semaigc/protocol';
-import { ReceiverCore } from '@semaigc/receiver';
+import { JobRunner, ReceiverCore, type JobOutcome } from '@semaigc/receiver';
+import { NodeSession, type LinkState } from '@semaigc/session';
 import { BundleProgressTracker, memoSource } from './bundle-progress';
 import { readPageConfig, type PageConfig } from './config';
-import { CoordinatorConnection, type LinkState } from './connection';
+import { SocketTransport } from './connection';
 import { browserVersion, defaultNodeName, deviceProfile } from './device';
-import { JobRunner, type JobOutcome } from './jobs';
 import { loadReceiverPipeline, type LoadedRuntime } from './load-pipeline';
 import { stableNodeId } from './node-id';
 import { configureOrt, wasmThreads } from './ort-env';
@@ -36,7 +36,8 @@ class ReceiverPage {
   readonly obs: ReceiverObservable;
   private runtime: LoadedRuntime | null = null;
   private core: ReceiverCore | null = null;
-  private link: CoordinatorConnection | null = null;
+  private session: NodeSession | null = null;
+  private transport: SocketTransport | null = null;
   private jobs: JobRunner | null = null;
 
   constructor(
@@ -135,11 +136,17 @@ class ReceiverPage {
 
   private connect(joinCode: string): void {
     const rt = this.runtime!;
-    const link = new CoordinatorConnection({
+    const transport = new SocketTransport({
       url: location.origin,
       path: this.config.socketPath,
       joinCode,
       nodeId: this.obs.nodeId,
+      onJob: (event, bytes) => this.jobs?.enqueue(event, bytes),
+    });
+    const session = new NodeSession({
+      transport,
+      nodeId: this.obs.nodeId,
+      role: 'receiver',
       name: this.config.name ?? defaultNodeName(),
       capabilities: this.capabilities,
       load: () => ({
@@ -147,36 +154,32 @@ class ReceiverPage {
         queued: this.jobs?.queued ?? 0,
         stepMs: rt.stepMs / (this.core?.computeShare ?? 1),
       }),
-      onJob: (event, bytes) => this.jobs?.enqueue(event, bytes),
       onMessage: (msg) => this.onMessage(msg),
       onBadMessage: (event, err) => this.error(`dropped a bad '${event}' message: ${errText(err)}`),
       onState: (state, detail) => this.onLink(state, detail, joinCode),
     });
-    this.link = link;
+    this.session = session;
+    this.transport = transport;
     this.core = new ReceiverCore({
       pipeline: rt.pipeline,
       nodeId: this.obs.nodeId,
       capabilities: this.capabilities,
       computeShare: this.config.computeShare,
-      clock: () => link.now(),
+      clock: () => session.now(),
     });
     this.jobs = new JobRunner({
       core: this.core,
       nodeId: this.obs.nodeId,
-      clock: () => link.now(),
-      sink: {
-        record: (m) => link.send('record', m),
-        preview: (m) => link.send('preview', m),
-        fault: (m) => link.send('fault', m),
-      },
+      clock: () => session.now(),
+      send: (m) => session.send(m),
       onOutcome: (o) => this.onOutcome(o),
     });
-    window.addEventListener('pagehide', () => link.close('page closed'));
+    window.addEventListener('pagehide', () => void session.close('page closed'));
     // Back from the back/forward cache: the socket was closed on pagehide, so join again.
     window.addEventListener('pageshow', (ev) => {
-      if (ev.persisted) link.start();
+      if (ev.persisted) session.start();
     });
-    link.start();
+    session.start();
   }
 
   private onLink(state: LinkState, detail: string, joinCode: string): void {
@@ -187,7 +190,7 @@ class ReceiverPage {
       this.set('refused', detail);
       this.error(detail);
       void this.view.askJoinCode(`${detail}. Check the join code.`, joinCode).then((code) => {
-        this.link?.rejoin(code);
+        this.transport?.rejoin(code);
       });
     } else {
       this.set(state, detail);
@@ -234,7 +237,7 @@ class ReceiverPage {
         this.finish(o.record, null);
         break;
       case 'dropped':
-        this.error(`dropped a '${o.event}' payload: ${o.fault.code}: ${o.fault.reason}`);
+        this.error(`dropped a '${o.source}' payload: ${o.fault.code}: ${o.fault.reason}`);
         break;
     }
     this.view.setCounts(this.obs.records, this.obs.failed, queued);
@@ -246,7 +249,7 @@ class ReceiverPage {
     if (record.failed) this.obs.failed++;
     this.view.showResult(record, image);
     if (this.obs.state === 'working' && (this.jobs?.queued ?? 0) === 0) {
-      this.set(this.link?.welcomed ? 'ready' : 'disconnected', `last: ${record.requestId}`);
+      this.set(this.session?.welcomed ? 'ready' : 'disconnected', `last: ${record.requestId}`);
     }
   }
 

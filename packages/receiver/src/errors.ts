@@ -8,3 +8,5 @@ export class ReceiverError extends Error {
 
 /** The request names a receiver variant this receiver does not have. */
 export class UnknownVariantError extends ReceiverError {}
+/** A job message could not be used (names the subject or socket event it came on). */
+export class BadPayloadError extends ReceiverError {}

@@ -4,3 +4,4 @@ export * from './reference-cache';
 export * from './variant';
 export * from './receiver-core';
 export * from './preview';
+export * from './job-runner';
