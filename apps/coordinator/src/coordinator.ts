@@ -16,6 +16,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
 import {
   type ByeMessage,
+  describeError,
   encode,
   errorMessage,
   ERROR_SUBJECT,
@@ -139,8 +140,10 @@ class Coordinator implements CoordinatorInbox {
       );
       this.active?.run.onNodeOnline(n);
     });
-    this.registry.on('offline', (n, reason) => {
-      this.log.warn({ nodeId: n.nodeId, role: n.role, reason }, 'node offline');
+    this.registry.on('offline', (n, reason, { bye }) => {
+      // A node that says bye is leaving normally (a lab shutting down); one that falls
+      // silent is worth a warning.
+      this.log[bye ? 'info' : 'warn']({ nodeId: n.nodeId, role: n.role, reason }, 'node offline');
       this.active?.run.onNodeOffline(n, reason);
     });
     this.registry.on('update', () => this.schedulePush());
@@ -226,7 +229,8 @@ class Coordinator implements CoordinatorInbox {
   drop(r: DropReport): void {
     const code = r.err instanceof ProtocolError ? r.err.code : 'BAD_MESSAGE';
     countDrop(this.metrics, code, r.nodeId);
-    const reason = r.err instanceof Error ? r.err.message : String(r.err);
+    // A misbehaving peer's message: one line, no stack (its sender and code say enough).
+    const reason = describeError(r.err);
     this.log.warn(
       { nodeId: r.nodeId, via: r.via, where: r.where, code, reason },
       'dropped message from node',

@@ -142,6 +142,27 @@ describe('NodeRegistry (clock injected)', () => {
     expect(reg.heartbeat(beat('ghost', 0))).toBeNull();
   });
 
+  test('offline events say whether the node said bye or fell silent', () => {
+    let now = 1000;
+    const reg = new NodeRegistry({ heartbeatIntervalMs: 100, nodeTimeoutMs: 300, now: () => now });
+    const seen: [string, string, boolean][] = [];
+    reg.on('offline', (n, reason, { bye }) => seen.push([n.nodeId, reason, bye]));
+    for (const id of ['rx-1', 'rx-2']) {
+      const hello = decode(helloBytes(id));
+      if (hello.type !== 'hello') throw new Error('hello');
+      reg.hello(hello, { kind: 'nats' });
+    }
+    reg.bye(
+      makeMessage('bye', { nodeId: 'rx-1', role: 'receiver', reason: 'shutdown', sentAt: now }) as never,
+    );
+    now += 400;
+    reg.sweep();
+    expect(seen).toEqual([
+      ['rx-1', 'bye: shutdown', true],
+      ['rx-2', 'no heartbeat for 400 ms', false],
+    ]);
+  });
+
   test('bad settings are TypeErrors naming the option', () => {
     expect(() => new NodeRegistry({ heartbeatIntervalMs: 500, nodeTimeoutMs: 400 })).toThrow(
       /nodeTimeoutMs must be/,

@@ -26,7 +26,8 @@ export type NodeEntry = Omit<NodeSummary, 'transport'> & { transport: NodeTransp
 export interface NodeRegistryEvents {
   /** First hello, or a hello after being offline / from a new connection. */
   online: [entry: NodeEntry, info: { reconnect: boolean }];
-  offline: [entry: NodeEntry, reason: string];
+  /** `bye`: the node said goodbye (a normal departure), rather than falling silent. */
+  offline: [entry: NodeEntry, reason: string, info: { bye: boolean }];
   /** Any change shown on the dashboard (beats update load and step time). */
   update: [entry: NodeEntry];
 }
@@ -128,16 +129,20 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   bye(msg: ByeMessage): NodeEntry | null {
     const entry = this.nodes.get(msg.nodeId);
     if (!entry) return null;
-    this.markOffline(msg.nodeId, `bye: ${msg.reason}`);
+    this.setOffline(entry, `bye: ${msg.reason}`, true);
     return entry;
   }
 
   markOffline(nodeId: string, reason: string): void {
     const entry = this.nodes.get(nodeId);
-    if (!entry || entry.status === 'offline') return;
+    if (entry) this.setOffline(entry, reason, false);
+  }
+
+  private setOffline(entry: NodeEntry, reason: string, bye: boolean): void {
+    if (entry.status === 'offline') return;
     entry.status = 'offline';
     entry.offlineReason = reason;
-    this.emit('offline', entry, reason);
+    this.emit('offline', entry, reason, { bye });
     this.emit('update', entry);
   }
 
