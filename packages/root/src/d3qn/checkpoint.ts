@@ -5,9 +5,11 @@
  * training code: the action grid, the feature ranges, T̂ and the hyperparameters.
  * Reading and writing the file is the caller's job (Node: apps/cli; browser: fetch).
  */
+import { z } from 'zod';
 import { CheckpointError } from '../errors';
 import { checkGrid } from '../sim/action-grid';
 import { checkFeatures, type FeatureRange } from '../sim/features';
+import { parseOrThrow, wanted } from '../validate';
 import { checkShapes } from './agent';
 import { resolveD3qnConfig, type D3qnConfig } from './config';
 import { layerList, type DenseWeights, type QNetworkWeights } from './network';
@@ -117,77 +119,86 @@ export function toCheckpoint(
   };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const layerSchema = z.object(
+  {
+    name: z.string().optional(),
+    inputs: z.number().int().min(1, 'inputs and outputs must be integers >= 1'),
+    outputs: z.number().int().min(1, 'inputs and outputs must be integers >= 1'),
+    w: z.string({ error: 'needs string w and b' }),
+    b: z.string({ error: 'needs string w and b' }),
+  },
+  { error: 'needs string w and b' },
+);
 
-/** Validates a parsed checkpoint JSON; CheckpointError names what is wrong. */
+const checkpointSchema = z.object(
+  {
+    format: z.literal(CHECKPOINT_FORMAT, {
+      error: (iss) => `expected '${CHECKPOINT_FORMAT}', got ${JSON.stringify(iss.input)}`,
+    }),
+    version: z.literal(CHECKPOINT_VERSION, {
+      error: (iss) => `this build reads v${CHECKPOINT_VERSION}, got ${JSON.stringify(iss.input)}`,
+    }),
+    profile: z.string().catch('unknown'),
+    totalSteps: z.number(wanted('an integer')).int(wanted('an integer')),
+    grid: z.array(z.number().int(), { error: 'not a list of integers' }),
+    features: z.array(
+      z.object({ key: z.string(), symbol: z.string().default(''), min: z.number(), max: z.number() }),
+      { error: 'not a list of feature ranges' },
+    ),
+    // Checked by resolveD3qnConfig, which fills the defaults of fields older files lack.
+    config: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+    layers: z
+      .array(layerSchema, { error: 'missing' })
+      .min(3, 'needs at least 3 layers (hidden, value, advantage)'),
+    meta: z.record(z.string(), z.unknown()).catch({}),
+  },
+  { error: 'not a JSON object' },
+);
+
+/** Validates a parsed checkpoint JSON; CheckpointError names what is wrong (`checkpoint.grid: …`). */
 export function parseCheckpoint(json: unknown): LoadedCheckpoint {
-  if (!isRecord(json)) throw new CheckpointError('checkpoint: not a JSON object');
-  if (json.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError(
-      `checkpoint.format: expected '${CHECKPOINT_FORMAT}', got ${JSON.stringify(json.format)}`,
-    );
-  }
-  if (json.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(
-      `checkpoint.version: this build reads v${CHECKPOINT_VERSION}, got ${JSON.stringify(json.version)}`,
-    );
-  }
-  const { grid, features, layers, totalSteps } = json;
-  if (!Number.isInteger(totalSteps)) throw new CheckpointError('checkpoint.totalSteps: not an integer');
-  if (!Array.isArray(grid) || !grid.every((a) => Number.isInteger(a))) {
-    throw new CheckpointError('checkpoint.grid: not a list of integers');
-  }
-  if (!Array.isArray(features) || !features.every((f) => isRecord(f) && typeof f.key === 'string')) {
-    throw new CheckpointError('checkpoint.features: not a list of feature ranges');
-  }
-  try {
-    checkGrid(grid as number[], totalSteps as number);
-    checkFeatures(features as FeatureRange[]);
-  } catch (err) {
-    throw new CheckpointError(`checkpoint: ${(err as Error).message}`, { cause: err });
-  }
-  if (!Array.isArray(layers) || layers.length < 3) throw new CheckpointError('checkpoint.layers: missing');
-  let config: D3qnConfig;
-  try {
-    config = resolveD3qnConfig(json.config as Partial<D3qnConfig>);
-  } catch (err) {
-    throw new CheckpointError(`checkpoint.config: ${(err as Error).message}`, { cause: err });
-  }
-  const dense: DenseWeights[] = layers.map((raw: unknown, i) => {
-    if (!isRecord(raw) || typeof raw.w !== 'string' || typeof raw.b !== 'string') {
-      throw new CheckpointError(`checkpoint.layers[${i}]: needs string w and b`);
-    }
-    const inputs = raw.inputs as number;
-    const outputs = raw.outputs as number;
-    if (!Number.isInteger(inputs) || !Number.isInteger(outputs) || inputs < 1 || outputs < 1) {
-      throw new CheckpointError(`checkpoint.layers[${i}]: inputs and outputs must be integers >= 1`);
-    }
-    return {
-      inputs,
-      outputs,
-      w: base64ToFloats(raw.w, inputs * outputs, `checkpoint.layers[${i}].w`),
-      b: base64ToFloats(raw.b, outputs, `checkpoint.layers[${i}].b`),
-    };
+  const c = parseOrThrow(
+    checkpointSchema,
+    json,
+    (field, message, cause) =>
+      new CheckpointError(`checkpoint${field ? `.${field}` : ''}: ${message}`, { cause }),
+  );
+  const features = c.features as FeatureRange[];
+  const config = rethrow('checkpoint.config', () => resolveD3qnConfig(c.config as Partial<D3qnConfig>));
+  rethrow('checkpoint', () => {
+    checkGrid(c.grid, c.totalSteps);
+    checkFeatures(features);
   });
+  const dense: DenseWeights[] = c.layers.map((l, i) => ({
+    inputs: l.inputs,
+    outputs: l.outputs,
+    w: base64ToFloats(l.w, l.inputs * l.outputs, `checkpoint.layers[${i}].w`),
+    b: base64ToFloats(l.b, l.outputs, `checkpoint.layers[${i}].b`),
+  }));
   const weights: QNetworkWeights = {
     hidden: dense.slice(0, -2),
     value: dense[dense.length - 2]!,
     advantage: dense[dense.length - 1]!,
   };
-  try {
-    checkShapes(weights, features.length, config.hiddenUnits, grid.length);
-  } catch (err) {
-    throw new CheckpointError(`checkpoint.layers: ${(err as Error).message}`, { cause: err });
-  }
+  rethrow('checkpoint.layers', () =>
+    checkShapes(weights, features.length, config.hiddenUnits, c.grid.length),
+  );
   return {
-    profile: typeof json.profile === 'string' ? json.profile : 'unknown',
-    totalSteps: totalSteps as number,
-    grid: grid as number[],
-    features: features as FeatureRange[],
+    profile: c.profile,
+    totalSteps: c.totalSteps,
+    grid: c.grid,
+    features,
     config,
     weights,
-    meta: isRecord(json.meta) ? json.meta : {},
+    meta: c.meta,
   };
+}
+
+/** Runs a check whose TypeError does not know it is reading a checkpoint; says where. */
+function rethrow<T>(where: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    throw new CheckpointError(`${where}: ${(err as Error).message}`, { cause: err });
+  }
 }

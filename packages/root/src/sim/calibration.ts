@@ -10,7 +10,9 @@
  * "quality ≥ threshold". The quality gate's noise is the pooled residual standard
  * deviation of the fits (the seed-to-seed spread the model does not explain).
  */
+import { z } from 'zod';
 import { CalibrationError } from '../errors';
+import { parseOrThrow, wanted } from '../validate';
 import { PAPER_PROFILE, validateProfile, type ServiceProfile } from './profile';
 import { fitPiecewiseQuality, type PiecewiseFit } from './quality-fit';
 import type { QualityRow } from './quality-model';
@@ -47,103 +49,78 @@ export interface Calibration {
   fits: (PiecewiseFit & { snrDb: number })[];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const finite = z.number(wanted('a finite number'));
+const positive = z.number(wanted('a number > 0')).gt(0, wanted('a number > 0'));
+const nonNegative = z.number(wanted('a number >= 0')).min(0, wanted('a number >= 0'));
 
-function num(
-  obj: Record<string, unknown>,
-  key: string,
-  path: string,
-  check: (v: number) => boolean,
-  want: string,
-): number {
-  const v = obj[key];
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) {
-    throw new CalibrationError(`${path}.${key}: must be ${want}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
+const sampleSchema = z.object(
+  {
+    snrDb: finite,
+    edgeSteps: z
+      .number(wanted('an integer >= 0'))
+      .int(wanted('an integer >= 0'))
+      .min(0, wanted('an integer >= 0')),
+    quality: finite,
+    seed: z.number().optional().catch(undefined),
+  },
+  { error: 'must be an object' },
+);
 
-function record(obj: Record<string, unknown>, key: string, path: string): Record<string, unknown> {
-  const v = obj[key];
-  if (!isRecord(v)) throw new CalibrationError(`${path}.${key}: must be an object`);
-  return v;
-}
-
-const positive = (v: number): boolean => v > 0;
-const nonNegative = (v: number): boolean => v >= 0;
-
-/** Validates the parsed benchmark JSON; CalibrationError names the field. */
-export function parseSplitBenchmark(json: unknown): SplitBenchmark {
-  if (!isRecord(json)) throw new CalibrationError('benchmark: not a JSON object');
-  if (json.format !== SPLIT_BENCHMARK_FORMAT) {
-    throw new CalibrationError(
-      `benchmark.format: expected '${SPLIT_BENCHMARK_FORMAT}', got ${JSON.stringify(json.format)}`,
-    );
-  }
-  if (json.version !== SPLIT_BENCHMARK_VERSION) {
-    throw new CalibrationError(
-      `benchmark.version: this build reads v${SPLIT_BENCHMARK_VERSION}, got ${JSON.stringify(json.version)}`,
-    );
-  }
-  const totalSteps = num(
-    json,
-    'totalSteps',
-    'benchmark',
-    (v) => Number.isInteger(v) && v >= 1,
-    'an integer >= 1',
-  );
-  const t = record(json, 'timing', 'benchmark');
-  const p = record(json, 'payload', 'benchmark');
-  const q = record(json, 'quality', 'benchmark');
-  if (typeof q.metric !== 'string' || q.metric === '')
-    throw new CalibrationError('benchmark.quality.metric: must be a name');
-  if (typeof q.higherIsBetter !== 'boolean')
-    throw new CalibrationError('benchmark.quality.higherIsBetter: must be a boolean');
-  if (!Array.isArray(q.samples) || q.samples.length === 0) {
-    throw new CalibrationError('benchmark.quality.samples: must be a non-empty list');
-  }
-  const samples = q.samples.map((s: unknown, i): QualitySample => {
-    const path = `benchmark.quality.samples[${i}]`;
-    if (!isRecord(s)) throw new CalibrationError(`${path}: must be an object`);
-    return {
-      snrDb: num(s, 'snrDb', path, () => true, 'a finite number'),
-      edgeSteps: num(
-        s,
-        'edgeSteps',
-        path,
-        (v) => Number.isInteger(v) && v >= 0 && v <= totalSteps,
-        `an integer in [0, ${totalSteps}]`,
+const benchmarkSchema = z
+  .object(
+    {
+      format: z.literal(SPLIT_BENCHMARK_FORMAT, wanted(`'${SPLIT_BENCHMARK_FORMAT}'`)),
+      version: z.literal(SPLIT_BENCHMARK_VERSION, {
+        error: (iss) => `this build reads v${SPLIT_BENCHMARK_VERSION}, got ${JSON.stringify(iss.input)}`,
+      }),
+      totalSteps: z
+        .number(wanted('an integer >= 1'))
+        .int(wanted('an integer >= 1'))
+        .min(1, wanted('an integer >= 1')),
+      timing: z.object(
+        { edgeStepS: positive, deviceStepS: positive, textEncodeS: nonNegative, vaeDecodeS: nonNegative },
+        { error: 'must be an object' },
       ),
-      quality: num(s, 'quality', path, () => true, 'a finite number'),
-      ...(typeof s.seed === 'number' ? { seed: s.seed } : {}),
-    };
+      payload: z.object({ latentBits: positive, imageBits: positive }, { error: 'must be an object' }),
+      quality: z.object(
+        {
+          metric: z.string({ error: 'must be a name' }).min(1, 'must be a name'),
+          higherIsBetter: z.boolean({ error: 'must be a boolean' }),
+          threshold: finite,
+          local: finite.optional(),
+          samples: z
+            .array(sampleSchema, { error: 'must be a non-empty list' })
+            .min(1, 'must be a non-empty list'),
+        },
+        { error: 'must be an object' },
+      ),
+    },
+    { error: 'not a JSON object' },
+  )
+  .superRefine((b, ctx) => {
+    // Edge steps are bounded by the benchmark's own T̂.
+    b.quality.samples.forEach((s, i) => {
+      if (s.edgeSteps > b.totalSteps) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quality', 'samples', i, 'edgeSteps'],
+          message: `must be an integer in [0, ${b.totalSteps}], got ${s.edgeSteps}`,
+        });
+      }
+    });
   });
-  return {
-    format: SPLIT_BENCHMARK_FORMAT,
-    version: SPLIT_BENCHMARK_VERSION,
-    totalSteps,
-    timing: {
-      edgeStepS: num(t, 'edgeStepS', 'benchmark.timing', positive, 'a number > 0'),
-      deviceStepS: num(t, 'deviceStepS', 'benchmark.timing', positive, 'a number > 0'),
-      textEncodeS: num(t, 'textEncodeS', 'benchmark.timing', nonNegative, 'a number >= 0'),
-      vaeDecodeS: num(t, 'vaeDecodeS', 'benchmark.timing', nonNegative, 'a number >= 0'),
-    },
-    payload: {
-      latentBits: num(p, 'latentBits', 'benchmark.payload', positive, 'a number > 0'),
-      imageBits: num(p, 'imageBits', 'benchmark.payload', positive, 'a number > 0'),
-    },
-    quality: {
-      metric: q.metric,
-      higherIsBetter: q.higherIsBetter,
-      threshold: num(q, 'threshold', 'benchmark.quality', () => true, 'a finite number'),
-      ...(q.local !== undefined
-        ? { local: num(q, 'local', 'benchmark.quality', () => true, 'a finite number') }
-        : {}),
-      samples,
-    },
-  };
+
+/** Validates the parsed benchmark JSON; CalibrationError names the field (`benchmark.timing.edgeStepS: …`). */
+export function parseSplitBenchmark(json: unknown): SplitBenchmark {
+  const b = parseOrThrow(
+    benchmarkSchema,
+    json,
+    (field, message, cause) =>
+      new CalibrationError(`benchmark${field ? `.${field}` : ''}: ${message}`, { cause }),
+  );
+  const samples = b.quality.samples.map(({ seed, ...s }) => (seed === undefined ? s : { ...s, seed }));
+  const { local, ...quality } = b.quality;
+  return { ...b, quality: { ...quality, ...(local === undefined ? {} : { local }), samples } };
 }
 
 /**

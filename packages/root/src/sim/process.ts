@@ -9,7 +9,31 @@
  *   the same recursion as the protocol's SNR process; x_0 ~ U[min, max] at episode start so
  *   that training sees the whole range.
  */
+import { z } from 'zod';
 import type { Rng } from '../rng';
+import { wanted } from '../validate';
+
+const finite = z.number(wanted('a finite number'));
+
+/** A process spec; its checks name the field relative to the spec (`min`, `rho`, …). */
+export const scalarProcessSchema = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.object({ kind: z.literal('constant'), value: finite }),
+      z.object({ kind: z.literal('uniform'), min: finite, max: finite }),
+      z.object({
+        kind: z.literal('gauss-markov'),
+        mean: finite,
+        std: finite.min(0, wanted('>= 0')),
+        rho: finite.min(0, wanted('in [0, 1)')).lt(1, wanted('in [0, 1)')),
+        min: finite,
+        max: finite,
+      }),
+    ],
+    wanted("a process of kind 'constant', 'uniform' or 'gauss-markov'"),
+  )
+  .refine((s) => s.kind === 'constant' || s.min <= s.max, { error: 'must be <= max', path: ['min'] });
 
 export type ScalarProcessSpec =
   | { kind: 'constant'; value: number }
@@ -26,30 +50,6 @@ export interface ScalarProcess {
 /** Smallest and largest value a process can take. */
 export function processRange(spec: ScalarProcessSpec): [number, number] {
   return spec.kind === 'constant' ? [spec.value, spec.value] : [spec.min, spec.max];
-}
-
-export function checkProcess(spec: ScalarProcessSpec, what: string): void {
-  const finite = (k: string, v: number): void => {
-    if (!Number.isFinite(v)) throw new TypeError(`${what}.${k} must be a finite number, got ${v}`);
-  };
-  switch (spec.kind) {
-    case 'constant':
-      finite('value', spec.value);
-      return;
-    case 'uniform':
-      finite('min', spec.min);
-      finite('max', spec.max);
-      if (spec.min > spec.max) throw new TypeError(`${what}.min must be <= ${what}.max`);
-      return;
-    case 'gauss-markov':
-      for (const k of ['mean', 'std', 'rho', 'min', 'max'] as const) finite(k, spec[k]);
-      if (spec.min > spec.max) throw new TypeError(`${what}.min must be <= ${what}.max`);
-      if (spec.std < 0) throw new TypeError(`${what}.std must be >= 0`);
-      if (!(spec.rho >= 0 && spec.rho < 1)) throw new TypeError(`${what}.rho must be in [0, 1)`);
-      return;
-    default:
-      throw new TypeError(`${what}.kind must be constant, uniform or gauss-markov`);
-  }
 }
 
 export function createProcess(spec: ScalarProcessSpec): ScalarProcess {

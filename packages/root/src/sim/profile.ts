@@ -8,8 +8,10 @@
  * compute share p (PACR), the device's by 1/c at relative capability c. In the paper's
  * eq. 20 the per-step time is W(T)·O_s/ν·(1 − τ + τ/m); the profile gives it measured.
  */
+import { z } from 'zod';
 import { ProfileError } from '../errors';
-import { checkProcess, type ScalarProcessSpec } from './process';
+import { parseOrThrow, wanted } from '../validate';
+import { processRange, scalarProcessSchema, type ScalarProcessSpec } from './process';
 import { QualityTable, type QualityRow } from './quality-model';
 
 export interface QualitySpec {
@@ -105,60 +107,60 @@ export const PAPER_PROFILE: ServiceProfile = {
   },
 };
 
+const positive = z.number(wanted('a finite number > 0')).gt(0, wanted('a finite number > 0'));
+const nonNegative = z.number(wanted('a finite number >= 0')).min(0, wanted('a finite number >= 0'));
+const count = z
+  .number(wanted('an integer >= 1'))
+  .int(wanted('an integer >= 1'))
+  .min(1, wanted('an integer >= 1'));
+const finite = z.number(wanted('a finite number'));
+
+/** A process whose values must stay above (or at) `lowest`, e.g. a compute share > 0. */
+const bounded = (lowest: number, inclusive: boolean) =>
+  scalarProcessSchema.refine(
+    (s) => (inclusive ? processRange(s)[0] >= lowest : processRange(s)[0] > lowest),
+    {
+      error: `must stay ${inclusive ? '>=' : '>'} ${lowest}`,
+    },
+  );
+
+/** The checks of a ServiceProfile; the quality table is checked by `QualityTable` itself. */
+const profileSchema = z.looseObject({
+  totalSteps: count,
+  edgeStepS: positive,
+  deviceStepS: positive,
+  textEncodeS: nonNegative,
+  vaeDecodeS: nonNegative,
+  overheadS: nonNegative,
+  latentBits: nonNegative,
+  imageBits: nonNegative,
+  maxTries: count,
+  failureLimitS: positive,
+  requestsPerEpisode: count,
+  quality: z.looseObject({
+    noiseStd: nonNegative,
+    threshold: finite,
+    local: finite,
+    table: z.array(z.unknown()),
+  }),
+  dynamics: z.looseObject({
+    snrDb: scalarProcessSchema,
+    edgeShare: bounded(0, false),
+    deviceCapability: bounded(0, false),
+    bandwidthHz: bounded(0, false),
+    targetS: bounded(0, true),
+    bandFactor: z.number(wanted('a finite number >= 1')).min(1, wanted('a finite number >= 1')),
+  }),
+});
+
 /** Throws ProfileError naming the first invalid field; returns the profile's quality table. */
 export function validateProfile(p: ServiceProfile): QualityTable {
-  const positive = (field: string, v: number): void => {
-    if (!(Number.isFinite(v) && v > 0))
-      throw new ProfileError(field, `must be a finite number > 0, got ${v}`);
-  };
-  const nonNegative = (field: string, v: number): void => {
-    if (!(Number.isFinite(v) && v >= 0))
-      throw new ProfileError(field, `must be a finite number >= 0, got ${v}`);
-  };
-  if (!Number.isInteger(p.totalSteps) || p.totalSteps < 1) {
-    throw new ProfileError('totalSteps', `must be an integer >= 1, got ${p.totalSteps}`);
-  }
-  positive('edgeStepS', p.edgeStepS);
-  positive('deviceStepS', p.deviceStepS);
-  nonNegative('textEncodeS', p.textEncodeS);
-  nonNegative('vaeDecodeS', p.vaeDecodeS);
-  nonNegative('overheadS', p.overheadS);
-  nonNegative('latentBits', p.latentBits);
-  nonNegative('imageBits', p.imageBits);
-  if (!Number.isInteger(p.maxTries) || p.maxTries < 1) {
-    throw new ProfileError('maxTries', `must be an integer >= 1, got ${p.maxTries}`);
-  }
-  positive('failureLimitS', p.failureLimitS);
-  if (!Number.isInteger(p.requestsPerEpisode) || p.requestsPerEpisode < 1) {
-    throw new ProfileError('requestsPerEpisode', `must be an integer >= 1, got ${p.requestsPerEpisode}`);
-  }
-  nonNegative('quality.noiseStd', p.quality.noiseStd);
-  for (const k of ['threshold', 'local'] as const) {
-    if (!Number.isFinite(p.quality[k])) throw new ProfileError(`quality.${k}`, 'must be a finite number');
-  }
-  let table: QualityTable;
+  parseOrThrow(profileSchema, p, (field, message, cause) => new ProfileError(field, message, { cause }));
   try {
-    table = new QualityTable(p.quality.table);
+    return new QualityTable(p.quality.table);
   } catch (err) {
     throw new ProfileError('quality.table', (err as Error).message, { cause: err });
   }
-  const d = p.dynamics;
-  for (const k of ['snrDb', 'edgeShare', 'deviceCapability', 'bandwidthHz', 'targetS'] as const) {
-    try {
-      checkProcess(d[k], `dynamics.${k}`);
-    } catch (err) {
-      throw new ProfileError(`dynamics.${k}`, (err as Error).message, { cause: err });
-    }
-  }
-  const lowest = (s: ScalarProcessSpec): number => (s.kind === 'constant' ? s.value : s.min);
-  if (!(lowest(d.edgeShare) > 0)) throw new ProfileError('dynamics.edgeShare', 'must stay > 0');
-  if (!(lowest(d.deviceCapability) > 0)) throw new ProfileError('dynamics.deviceCapability', 'must stay > 0');
-  if (!(lowest(d.bandwidthHz) > 0)) throw new ProfileError('dynamics.bandwidthHz', 'must stay > 0');
-  if (!(lowest(d.targetS) >= 0)) throw new ProfileError('dynamics.targetS', 'must stay >= 0');
-  if (!(Number.isFinite(d.bandFactor) && d.bandFactor >= 1)) {
-    throw new ProfileError('dynamics.bandFactor', `must be a finite number >= 1, got ${d.bandFactor}`);
-  }
-  return table;
 }
 
 /** A copy of `base` with some dynamics replaced (evaluation sweeps pin SNR or PACR this way). */
