@@ -152,9 +152,7 @@ describe('NodeRegistry (clock injected)', () => {
       if (hello.type !== 'hello') throw new Error('hello');
       reg.hello(hello, { kind: 'nats' });
     }
-    reg.bye(
-      makeMessage('bye', { nodeId: 'rx-1', role: 'receiver', reason: 'shutdown', sentAt: now }) as never,
-    );
+    reg.bye(makeMessage('bye', { nodeId: 'rx-1', role: 'receiver', reason: 'shutdown', sentAt: now }));
     now += 400;
     reg.sweep();
     expect(seen).toEqual([
