@@ -15,7 +15,7 @@ import {
   toErrorMessage,
 } from '@semaigc/protocol';
 
-test('the registry names every code the issue asks for, each with a description', () => {
+test('the registry names every code the nodes rely on, each with a description', () => {
   for (const c of [
     'BAD_MESSAGE',
     'VERSION_MISMATCH',
