@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { coordinatorCommand, edgeCommand, labCommand, receiverCommand, trialCommand } from './commands/live';
+import { aspCommand } from './commands/asp';
 import { rootCommand } from './commands/root';
 
 export function buildProgram(): Command {
@@ -14,5 +15,6 @@ export function buildProgram(): Command {
     .addCommand(coordinatorCommand())
     .addCommand(edgeCommand())
     .addCommand(receiverCommand())
-    .addCommand(rootCommand());
+    .addCommand(rootCommand())
+    .addCommand(aspCommand());
 }
