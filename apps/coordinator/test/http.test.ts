@@ -134,6 +134,9 @@ test('POST /api/trials runs a trial; nodes, trials and the summary are readable 
       prompts: ['a small red circle on the left on a blue background'],
       policy: { kind: 'local-only' },
       requestsPerReceiver: 2,
+      // The test's bundle is a stand-in for static serving, not a readable bundle: the
+      // trial names its guidance scale instead of reading the manifest's.
+      guidanceScale: 7.5,
     });
     const started = await fetch(`${coord.url}/api/trials`, {
       method: 'POST',
