@@ -104,7 +104,16 @@ export default async function split(ctx: SuiteContext): Promise<SuiteResult> {
     },
     Presets.shades_classic,
   );
-  bar.start(variants.length * (SELECTION_SPLITS.length + SPLITS.length), 0);
+  const nCells = variants.length * (SELECTION_SPLITS.length + SPLITS.length);
+  bar.start(nCells, 0);
+  let cellsDone = 0;
+  // The bar only draws on a terminal; a log line per cell shows progress in a piped run too.
+  const done = (what: string): void => {
+    bar.increment();
+    cellsDone++;
+    if (!process.stderr.isTTY)
+      ctx.log(`${cellsDone}/${nCells} ${what} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  };
 
   const phases: PhaseTimes & { rows: number } = {
     receiver: 0,
@@ -130,7 +139,7 @@ export default async function split(ctx: SuiteContext): Promise<SuiteResult> {
       const cell = await cellPass(p, valPairs, v, a, { snrs: SNRS, kinds: ['received'], timing: null });
       addPhases(cell);
       validationRows.push(...timedRows(cell, ['received'], 7000 + a * 10 + vi));
-      bar.increment();
+      done(`validation ${v} a=${a}`);
     }
   const choice = chooseDefault(validationRows, variants);
   ctx.log(`default variant (validation): ${choice.variant}; scores ${JSON.stringify(choice.scores)}`);
@@ -165,7 +174,7 @@ export default async function split(ctx: SuiteContext): Promise<SuiteResult> {
         deviceMs.push(...cell.stepMs.flat());
       }
       if (a === GRID_A) gridCells.set(v, { ...cell, samples: [], refs: [] });
-      bar.increment();
+      done(`test ${v} a=${a}`);
     }
   bar.stop();
   const checks = checkDefault(rows, choice.variant);
