@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 
 /** Packages that must run in a browser: no node:*, nats, socket.io or onnxruntime-node. */
 const BROWSER_SAFE = [
+  'packages/asp',
   'packages/protocol',
   'packages/channel',
   'packages/diffusion',
