@@ -27,6 +27,7 @@ import {
   type AspPolicy,
   type AspProfile,
   type EpochStats,
+  type Learner,
   type LearnerCheckpoint,
   type PolicyScore,
 } from '@semaigc/asp';
@@ -98,11 +99,21 @@ export interface EvaluateRunOptions {
   log: (line: string) => void;
 }
 
-function policiesFor(seed: number, checkpoints: readonly RunCheckpoint[]): AspPolicy[] {
+/** The heuristics and the seed's trained learners (loaded once; dispose the learners after use). */
+function policiesFor(
+  seed: number,
+  checkpoints: readonly RunCheckpoint[],
+): { policies: AspPolicy[]; learners: Learner[] } {
   const learners = checkpoints
     .filter((c) => c.seed === seed && c.sweep === null)
-    .map((c) => new LearnerPolicy(fromCheckpoint(c.checkpoint), seed));
-  return [...HEURISTIC_NAMES.map((n) => heuristicPolicy(n, seed)), ...learners];
+    .map((c) => fromCheckpoint(c.checkpoint));
+  return {
+    policies: [
+      ...HEURISTIC_NAMES.map((n) => heuristicPolicy(n, seed)),
+      ...learners.map((l) => new LearnerPolicy(l, seed)),
+    ],
+    learners,
+  };
 }
 
 function score(env: AspEnv, policy: AspPolicy, seeds: number[], times?: number[]): PolicyScore {
@@ -115,7 +126,7 @@ export function evaluateRun(o: EvaluateRunOptions): EvaluationData {
     const asps = drawWorld(o.profile, worldSeed(seed));
     const env = new AspEnv(o.profile, asps);
     const evalSeeds = Array.from({ length: o.episodes }, (_, k) => evaluationEpisodeSeed(seed, k));
-    const policies = policiesFor(seed, o.checkpoints);
+    const { policies, learners } = policiesFor(seed, o.checkpoints);
     for (const p of policies) {
       const times: number[] = [];
       const s = score(env, p, evalSeeds, times);
@@ -144,7 +155,7 @@ export function evaluateRun(o: EvaluateRunOptions): EvaluationData {
     for (const rate of o.rates) {
       const rateEnv = new AspEnv({ ...o.profile, arrivalRate: rate }, asps);
       const seeds = Array.from({ length: o.rateEpisodes }, (_, k) => evaluationEpisodeSeed(seed, k));
-      for (const p of policiesFor(seed, o.checkpoints)) {
+      for (const p of policies) {
         data.rates.push({ policy: p.name, seed, arrivalRate: rate, ...score(rateEnv, p, seeds) });
       }
     }
@@ -163,7 +174,9 @@ export function evaluateRun(o: EvaluateRunOptions): EvaluationData {
       });
     }
     for (const c of o.checkpoints.filter((c) => c.seed === seed && c.sweep !== null)) {
-      const s = score(env, new LearnerPolicy(fromCheckpoint(c.checkpoint), seed), evalSeeds);
+      const learner = fromCheckpoint(c.checkpoint);
+      const s = score(env, new LearnerPolicy(learner, seed), evalSeeds);
+      learner.dispose();
       data.sweep.push({
         denoisingSteps: c.sweep!,
         seed,
@@ -171,6 +184,7 @@ export function evaluateRun(o: EvaluateRunOptions): EvaluationData {
         ...s,
       });
     }
+    for (const l of learners) l.dispose();
   }
   return data;
 }
