@@ -7,6 +7,7 @@ import { execSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { quantileSorted } from '@semaigc/metrics';
 import Table from 'cli-table3';
 
 export type Cell = string | number | boolean | null;
@@ -92,7 +93,10 @@ export async function runSuite(name: string, suite: Suite, args: string[]): Prom
   return file;
 }
 
-/** Median and spread of a sample, the figures every row should report. */
+/**
+ * Median and spread of a sample, the figures every row should report. Quantiles are
+ * @semaigc/metrics' (linear interpolation, numpy's default), the same the trial summaries use.
+ */
 export function summarize(samples: number[]): {
   n: number;
   median: number;
@@ -103,14 +107,13 @@ export function summarize(samples: number[]): {
   max: number;
 } {
   if (samples.length === 0) throw new TypeError('summarize: empty sample');
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]!;
+  const s = Float64Array.from(samples).sort();
   return {
     n: s.length,
-    median: q(0.5),
-    p10: q(0.1),
-    p90: q(0.9),
-    p99: q(0.99),
+    median: quantileSorted(s, 0.5),
+    p10: quantileSorted(s, 0.1),
+    p90: quantileSorted(s, 0.9),
+    p99: quantileSorted(s, 0.99),
     min: s[0]!,
     max: s[s.length - 1]!,
   };

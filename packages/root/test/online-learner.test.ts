@@ -153,12 +153,12 @@ describe('OnlineLearner', () => {
       new Float32Array([0, 1, 0]),
       new Float32Array([0, 0, 1]),
     ] as const;
-    const transitions = [
+    const transitions: [Float32Array, number, number, Float32Array, boolean][] = [
       [s[0], 0, 0, s[1], false],
       [s[0], 1, 0.5, s[2], true],
       [s[1], 0, 1, s[2], true],
       [s[1], 1, 0, s[2], true],
-    ] as const;
+    ];
     const ckpt = checkpoint(
       {
         hiddenUnits: [32],

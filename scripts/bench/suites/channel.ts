@@ -8,7 +8,7 @@
  *     batch of about `batchMs` (round-robin, so load from other processes hits all cases alike);
  *     a row gives the wall-clock median over batches with p10/p90/min/max, and the median
  *     per CPU-second of this process (`perCpuSecond`), which other processes' load on a
- *     shared machine does not dilute. Target (issue 3): analog AWGN >= 30 M samples/s.
+ *     shared machine does not dilute. Target: analog AWGN >= 30 M samples/s.
  *  2. the BER-vs-SNR chart: measured BER of BPSK, QPSK, 16-QAM and coded QPSK (rep3,
  *     Hamming(7,4)) at Eb/N0 = 0…12 dB over the closed-form curves, two panels (per
  *     information bit, Eb/N0; per channel symbol, Es/N0 = the configured channel SNR).
@@ -34,6 +34,7 @@ import {
 } from '@semaigc/channel';
 import { writeChart, type ChartSpec } from '@semaigc/plot';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
+import { suiteArgs } from '../lib/args';
 
 const TARGET_SAMPLES_PER_S = 30e6;
 const SHAPE = [4, 64, 64];
@@ -328,7 +329,7 @@ function berChart(points: BerPoint[]): ChartSpec {
 }
 
 export default async function channelSuite(ctx: SuiteContext): Promise<SuiteResult> {
-  const quick = ctx.args.includes('--quick');
+  const { quick } = suiteArgs(ctx.args, {});
   const s = quick ? QUICK_SETTINGS : DEFAULT_SETTINGS;
   const rows = speedRows(s, ctx.log);
 

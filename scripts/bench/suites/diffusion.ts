@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- diffusion [--quick] [--memory N]`: speed of the split runtime on the
- * bundle (issue 5 item 6) and its memory over repeated generations (item 7).
+ * bundle and its memory over repeated generations.
  *  1. onnxruntime-node (CPU): one guided UNet step (CFG) and a full 20-step generation for
  *     the session options that matter — intra-op threads 1 / 2, graph optimisation 'all' /
  *     'basic', CFG batched (one batch-2 call) / sequential (two batch-1 calls) — then, with
@@ -19,7 +19,8 @@ import * as ortNode from 'onnxruntime-node';
 import { SplitPipeline, type CfgMode, type OrtModule } from '@semaigc/diffusion';
 import { dirBundleSource } from '@semaigc/models';
 import { summarize, type Row, type SuiteContext, type SuiteResult } from '../harness';
-import { argValue, benchBundleDir } from '../lib/bundle';
+import { numberArg, suiteArgs } from '../lib/args';
+import { benchBundleDir } from '../lib/bundle';
 
 const PROMPT = 'a large red circle on the left on a blue background';
 
@@ -110,9 +111,10 @@ function torchRows(bundle: string, n: number, log: (s: string) => void): Row[] {
 }
 
 export default async function diffusion(ctx: SuiteContext): Promise<SuiteResult> {
-  const quick = ctx.args.includes('--quick');
+  const args = suiteArgs(ctx.args, { memory: { type: 'string' } });
+  const quick = args.quick;
   const n = quick ? 10 : 60;
-  const memN = Number(argValue(ctx.args, 'memory', quick ? '50' : '1000'));
+  const memN = numberArg(args.memory, 'memory', quick ? 50 : 1000);
   const bundle = benchBundleDir();
   const source = dirBundleSource(bundle);
   const rows: Row[] = [];

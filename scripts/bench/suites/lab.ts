@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- lab [--quick] [--requests N]`: framework overhead of the live testbed
- * (issue 6 item 8). A private nats-server, the coordinator, one edge and 1, 10 and 100
+ * A private nats-server, the coordinator, one edge and 1, 10 and 100
  * headless receivers in this process, on the real bundle with a tiny schedule (T̂ = 2, a = 1)
  * so compute does not drown the figure. Per request:
  *   overhead = end to end (coordinator clock, dispatch → record)
@@ -22,7 +22,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarize, type Row, type SuiteContext, type SuiteResult } from '../harness';
-import { argValue, benchBundleDir } from '../lib/bundle';
+import { numberArg, suiteArgs } from '../lib/args';
+import { benchBundleDir } from '../lib/bundle';
 
 const RECEIVER_COUNTS = [1, 10, 100];
 
@@ -40,8 +41,9 @@ function computeMs(r: RecordMessage): number {
 }
 
 export default async function lab(ctx: SuiteContext): Promise<SuiteResult> {
-  const quick = ctx.args.includes('--quick');
-  const nRequests = Number(argValue(ctx.args, 'requests', quick ? '60' : '500'));
+  const args = suiteArgs(ctx.args, { requests: { type: 'string' } });
+  const quick = args.quick;
+  const nRequests = numberArg(args.requests, 'requests', quick ? 60 : 500);
   const logger = createLogger('bench', 'silent');
   const nats = await startNatsServer();
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-bench-lab-'));

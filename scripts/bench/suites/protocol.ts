@@ -10,7 +10,7 @@
  * about `batchMs`, the ops taking turns batch by batch; a row reports the median over batches
  * with p10/p90. MB/s counts the tensor's bytes (the latent itself, 1 MB = 1e6 B);
  * `wireBytes` is the whole encoded message.
- * Target (issue 2): >= 500 MB/s encode+decode for the 64 KiB latent.
+ * Target: >= 500 MB/s encode+decode for the 64 KiB latent.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,6 +25,7 @@ import {
   parseChannelConfig,
 } from '@semaigc/protocol';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
+import { suiteArgs } from '../lib/args';
 
 type LatentInput = MessageInputOf<'latent'>;
 
@@ -181,7 +182,7 @@ const round = (x: number, digits: number): number => Number(x.toPrecision(digits
 
 export default function protocolSuite(ctx: SuiteContext): Promise<SuiteResult> {
   checkBuilt();
-  const settings = ctx.args.includes('--quick') ? QUICK_SETTINGS : DEFAULT_SETTINGS;
+  const settings = suiteArgs(ctx.args, {}).quick ? QUICK_SETTINGS : DEFAULT_SETTINGS;
   ctx.log(
     `protocol v${PROTOCOL_VERSION}; ${settings.batches} batches of ~${settings.batchMs} ms each, median over batches`,
   );

@@ -38,14 +38,10 @@ import {
   type TfBackend,
 } from '@semaigc/root';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
+import { numberArg, suiteArgs } from '../lib/args';
 
 const SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
 const EVAL_SEED = 1001;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -80,9 +76,10 @@ async function updateTimes(backend: TfBackend, n: number): Promise<{ wall: numbe
 }
 
 export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
-  const quick = ctx.args.includes('--quick');
-  const seeds = (option(ctx.args, '--seeds') ?? (quick ? '1' : '1,2,3')).split(',').map(Number);
-  const episodes = Number(option(ctx.args, '--episodes') ?? 300);
+  const args = suiteArgs(ctx.args, { seeds: { type: 'string' }, episodes: { type: 'string' } });
+  const quick = args.quick;
+  const seeds = (args.seeds ?? (quick ? '1' : '1,2,3')).split(',').map((s) => numberArg(s, 'seeds', 1));
+  const episodes = numberArg(args.episodes, 'episodes', 300);
   const loadBefore = os.loadavg();
   const rows: Row[] = [];
 
