@@ -19,6 +19,14 @@ import type { SessionSendType, SessionTransport, TransportLink } from '@semaigc/
 
 type ReceiverSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * How long `close` leaves the socket open after the session's last event (its bye).
+ * socket.io's server dispatches an event on the next tick and drops it if the client's
+ * disconnect was read in the meantime, so a bye followed at once by a disconnect that
+ * arrive in one read is lost; a pause lets them arrive apart.
+ */
+export const DEFAULT_CLOSE_GRACE_MS = 250;
+
 export type JobEvent = 'latent' | 'image' | 'request';
 const JOB_EVENTS: readonly JobEvent[] = ['latent', 'image', 'request'];
 /** Coordinator → node events the session handles (each carries the same-named message). */
@@ -45,6 +53,7 @@ export class SocketTransport implements SessionTransport {
   readonly holdUntilWelcomed = true;
   private readonly socket: ReceiverSocket;
   private link: TransportLink | null = null;
+  private closing: { timer: ReturnType<typeof setTimeout>; done: () => void } | null = null;
 
   constructor(private readonly o: SocketTransportOptions) {
     this.socket = io(o.url, {
@@ -65,7 +74,14 @@ export class SocketTransport implements SessionTransport {
 
   open(link: TransportLink): void {
     this.link = link;
-    this.socket.connect();
+    if (this.closing) {
+      // Reopened during the close grace (back from the bfcache): keep the socket.
+      clearTimeout(this.closing.timer);
+      this.closing.done();
+      this.closing = null;
+    }
+    if (this.socket.connected) link.up();
+    else this.socket.connect();
   }
 
   /** Reconnects with another join code (after the coordinator refused the first). */
@@ -88,8 +104,20 @@ export class SocketTransport implements SessionTransport {
     this.socket.emit(socketEventOf(type) as 'record', bytes);
   }
 
-  close(): void {
-    this.socket.disconnect();
+  /** Disconnects after DEFAULT_CLOSE_GRACE_MS (at once if not connected). */
+  close(): Promise<void> {
+    if (!this.socket.connected) {
+      this.socket.disconnect();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.closing = null;
+        this.socket.disconnect();
+        resolve();
+      }, DEFAULT_CLOSE_GRACE_MS);
+      this.closing = { timer, done: resolve };
+    });
   }
 
   private wire(): void {
