@@ -77,18 +77,32 @@ export async function writeCharts(outDir: string, rows: Row[], nTest: string): P
   ] as const) {
     await writeChart(
       {
-        title: `Split ablation: ${title}; solid = received, dashed = no-information controls; ${nTest}`,
+        title: `Split ablation: ${title}; received vs the two no-information controls; ${nTest}`,
         data: { values: long(rows, metric) },
-        facet: { column: { field: 'a', type: 'ordinal', title: 'edge steps a of T̂ = 20' } },
+        facet: {
+          row: { field: 'variant', type: 'nominal', title: 'receiver variant' },
+          column: { field: 'a', type: 'ordinal', title: 'edge steps a of T̂ = 20' },
+        },
         spec: {
-          width: 200,
-          height: 200,
+          width: 150,
+          height: 110,
           mark: { type: 'line', point: true },
           encoding: {
             x: { field: 'snrDb', type: 'quantitative', title: 'SNR (dB)' },
-            y: { field: 'value', type: 'quantitative', title, scale: { zero: false } },
-            color: { field: 'variant', type: 'nominal' },
-            strokeDash: { field: 'input', type: 'nominal', title: 'input' },
+            y: {
+              field: 'value',
+              type: 'quantitative',
+              title: metric === 'psnr' ? 'PSNR (dB)' : 'consistency',
+            },
+            color: {
+              field: 'input',
+              type: 'nominal',
+              title: 'receiver input',
+              scale: {
+                domain: ['received', 'noise control', 'swap control'],
+                range: ['#222222', '#4c78a8', '#e45756'],
+              },
+            },
           },
         },
       },
