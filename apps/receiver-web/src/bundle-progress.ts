@@ -4,7 +4,13 @@
  * all at once, and the total comes from manifest.json's component sizes, which the loader
  * reads first.
  */
-import type { BundleSource } from '@semaigc/diffusion';
+import {
+  COMPONENT_NAMES,
+  MANIFEST_FILE,
+  parseManifest,
+  type BundleManifest,
+  type BundleSource,
+} from '@semaigc/diffusion';
 
 export interface BundleProgress {
   loadedBytes: number;
@@ -35,12 +41,12 @@ export function countingFetch(onBytes: (n: number) => void, base: typeof fetch =
 }
 
 /** Sum of the manifest's component `bytes` fields, or null when it does not give them all. */
-export function manifestBytes(manifest: unknown): number | null {
-  const comps = (manifest as { components?: Record<string, { bytes?: unknown }> } | null)?.components;
-  if (!comps) return null;
+export function manifestBytes(manifest: BundleManifest): number | null {
   let total = 0;
-  for (const c of Object.values(comps)) {
-    if (typeof c.bytes !== 'number') return null;
+  for (const name of COMPONENT_NAMES) {
+    const c = manifest.components[name];
+    if (!c) continue;
+    if (c.bytes === undefined) return null;
     total += c.bytes;
   }
   return total;
@@ -54,7 +60,7 @@ export class BundleProgressTracker {
   private done = 0;
   private current = 0;
   private total: number | null = null;
-  private file = 'manifest.json';
+  private file = MANIFEST_FILE;
 
   constructor(private readonly listener: ProgressListener) {}
 
@@ -71,9 +77,9 @@ export class BundleProgressTracker {
         this.current = 0;
         this.emit();
         const bytes = await inner.readBytes(path, version);
-        if (path === 'manifest.json') {
+        if (path === MANIFEST_FILE) {
           try {
-            this.total = manifestBytes(JSON.parse(new TextDecoder().decode(bytes)));
+            this.total = manifestBytes(parseManifest(JSON.parse(new TextDecoder().decode(bytes))));
           } catch {
             this.total = null; // the loader reports the bad manifest itself
           }
