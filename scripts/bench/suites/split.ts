@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- split [--quick] [--captions N] [--validation N]`: the split ablation and
- * the quality table the ROOT simulator is calibrated from.
+ * `npm run bench -- split [--quick] [--captions N] [--validation N] [--captions-file F]`: the
+ * split ablation and the quality table the ROOT simulator is calibrated from.
  *
  * Captions: the bundle's held-out test and validation lists when it has them, else seeded
  * from the caption grammar (split/captions.ts); 2 request seeds per caption. Every
@@ -80,7 +80,8 @@ export default async function split(ctx: SuiteContext): Promise<SuiteResult> {
   const p = await loadNodePipeline({ bundleDir, threads: 2 });
   const pt = await loadNodePipeline({ bundleDir, threads: 1 });
   if (!p.grammar) throw new Error(`split bench: the bundle in ${bundleDir} has no caption grammar`);
-  const sets = captionSets(bundleDir, p.grammar, nTest, nVal);
+  const captionsFile = argValue(ctx.args, 'captions-file', '');
+  const sets = captionSets(bundleDir, p.grammar, nTest, nVal, captionsFile || null);
   ctx.log(`captions: ${sets.test.length} test, ${sets.validation.length} validation, from ${sets.source}`);
 
   const times: EdgeTimes = { edgeStepMs: [], textEncodeMs: [] };

@@ -1,8 +1,9 @@
 /**
- * Test and validation captions for the split benchmark. The bundle's own held-out lists
- * (captions.json: { test: string[], validation: string[] }, or the file manifest.captions
- * names) are used when the bundle has them: those captions were never trained on. Otherwise
- * both sets are drawn from the caption grammar with their own seeds and made disjoint.
+ * Test and validation captions for the split benchmark, first found of:
+ *   1. a file given with --captions-file ({ test: string[], validation: string[] });
+ *   2. the bundle's own held-out lists (captions.json, or the file manifest.captions names);
+ *   3. captions drawn from the grammar with their own seeds, the two sets made disjoint (these
+ *      may include captions the model was trained on; 1 and 2 were held out of training).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,13 +19,19 @@ export interface CaptionSets {
   source: string;
 }
 
-function heldOutLists(bundleDir: string): { test: string[]; validation: string[]; file: string } | null {
+function heldOutLists(
+  bundleDir: string,
+  captionsFile: string | null,
+): { test: string[]; validation: string[]; file: string } | null {
   const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8')) as {
     captions?: unknown;
   };
-  const file = typeof manifest.captions === 'string' ? manifest.captions : 'captions.json';
-  const full = path.join(bundleDir, file);
-  if (!fs.existsSync(full)) return null;
+  const file = captionsFile ?? (typeof manifest.captions === 'string' ? manifest.captions : 'captions.json');
+  const full = captionsFile ? path.resolve(captionsFile) : path.join(bundleDir, file);
+  if (!fs.existsSync(full)) {
+    if (captionsFile) throw new Error(`--captions-file ${captionsFile}: no such file`);
+    return null;
+  }
   const lists = JSON.parse(fs.readFileSync(full, 'utf8')) as { test?: unknown; validation?: unknown };
   const strings = (v: unknown, field: string): string[] => {
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
@@ -39,8 +46,9 @@ export function captionSets(
   grammar: CaptionGrammar,
   nTest: number,
   nValidation: number,
+  captionsFile: string | null = null,
 ): CaptionSets {
-  const lists = heldOutLists(bundleDir);
+  const lists = heldOutLists(bundleDir, captionsFile);
   if (lists) {
     if (lists.test.length < nTest || lists.validation.length < nValidation)
       throw new RangeError(
@@ -49,7 +57,10 @@ export function captionSets(
     const sets = { test: lists.test.slice(0, nTest), validation: lists.validation.slice(0, nValidation) };
     // every caption must be one the checker can score
     for (const c of [...sets.test, ...sets.validation]) parseCaption(grammar, c);
-    return { ...sets, source: `the bundle's held-out lists (${lists.file})` };
+    const where = captionsFile
+      ? `held-out lists from ${lists.file}`
+      : `the bundle's held-out lists (${lists.file})`;
+    return { ...sets, source: where };
   }
   const test = [...new Set(makePrompts(grammar, TEST_CAPTION_SEED, nTest * 2))].slice(0, nTest);
   const taken = new Set(test);
