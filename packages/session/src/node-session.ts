@@ -184,12 +184,11 @@ export class NodeSession {
         this.beats = null;
         break;
       case 'flush-outbox':
-        for (
-          let m = this.welcomed ? this.outbox.shift() : undefined;
-          m;
-          m = this.welcomed ? this.outbox.shift() : undefined
-        )
-          t.send(m[0], m[1]);
+        // Re-checked per message: the transport may lose its link mid-flush (`connected`).
+        while (this.welcomed && this.outbox.size > 0) {
+          const [type, bytes] = this.outbox.shift()!;
+          t.send(type, bytes);
+        }
         break;
       case 'send-bye':
         if (t.connected) {
