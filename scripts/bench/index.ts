@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeError } from '@semaigc/protocol';
 import { runSuite, type Suite } from './harness';
 
 const suitesDir = path.join(__dirname, 'suites');
@@ -66,6 +67,9 @@ main().catch((err: unknown) => {
     process.stderr.write(`bench: ${err.message}\n${USAGE}`);
     process.exit(2);
   }
-  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`bench: ${describeError(err)}\n`);
+  // As the semaigc CLI: the stack only when asked for.
+  if (process.env['SEMAIGC_DEBUG'] && err instanceof Error && err.stack)
+    process.stderr.write(`${err.stack}\n`);
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import {
   type CaptionGrammar,
 } from '@semaigc/diffusion';
 import { dirBundleSource } from '@semaigc/models';
+import { describeError } from '@semaigc/protocol';
 import { PromptSourceError } from '../errors';
 import type { TrialConfig } from './trial-config';
 
@@ -23,12 +24,12 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new PromptSourceError(`${what} not readable at ${file}: ${(err as Error).message}`, { cause: err });
+    throw new PromptSourceError(`${what} not readable at ${file}: ${describeError(err)}`, { cause: err });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new PromptSourceError(`${what} at ${file} is not JSON: ${(err as Error).message}`, { cause: err });
+    throw new PromptSourceError(`${what} at ${file} is not JSON: ${describeError(err)}`, { cause: err });
   }
 }
 

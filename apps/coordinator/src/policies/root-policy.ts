@@ -41,7 +41,7 @@ import {
   type RequestConditions,
   type Rng,
 } from '@semaigc/root';
-import type { RecordMessage } from '@semaigc/protocol';
+import { describeError, type RecordMessage } from '@semaigc/protocol';
 import { z } from 'zod';
 import { TrialConfigError } from '../errors';
 import type { Decision, DecisionContext, PolicyFinishContext, SplitPolicy } from './policy';
@@ -84,7 +84,7 @@ export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: 
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (err) {
-    throw new TrialConfigError('policy.checkpoint', `cannot read ${abs}: ${(err as Error).message}`, {
+    throw new TrialConfigError('policy.checkpoint', `cannot read ${abs}: ${describeError(err)}`, {
       cause: err,
     });
   }
@@ -94,7 +94,7 @@ export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: 
   } catch (err) {
     throw new TrialConfigError(
       'policy.checkpoint',
-      `${abs} is not a ROOT checkpoint: ${(err as Error).message}`,
+      `${abs} is not a ROOT checkpoint: ${describeError(err)}`,
       {
         cause: err,
       },

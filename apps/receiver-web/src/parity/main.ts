@@ -15,6 +15,7 @@ import {
   urlBundleSource,
   type ParityCheck,
 } from '@semaigc/diffusion';
+import { describeError } from '@semaigc/protocol';
 import { readPageConfig } from '../config';
 import { configureOrt, wasmThreads } from '../ort-env';
 
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
       body.append(row(c));
     });
   } catch (err) {
-    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    error = describeError(err);
   } finally {
     await pipe?.release().catch(() => undefined);
   }
