@@ -15,7 +15,7 @@ FULL = {
     # ---- dataset (scripts/pretrain/shapes.py: drawn shapes + Fashion-MNIST items, fashion.py)
     "image_size": 64,  # 64x64 RGB; the VAE downsamples 8x (as SD) to a 4x8x8 latent
     "render_supersample": 2,  # shapes are drawn at 2x and box-filtered down (anti-aliasing)
-    "n_train_images": 30000,  # training images: one random render per drawn scene (seeded)
+    "n_train_images": 26000,  # training images: one random render per drawn scene (seeded)
     "two_object_prob": 0.3,  # share of images with two objects (left/right or top/bottom pairs)
     "n_test_captions": 240,  # held-out captions for the generated-image evaluation (>= 200)
     "n_val_captions": 64,  # held-out captions used only to pick the guidance scale
@@ -31,7 +31,8 @@ FULL = {
     "vae_kl_weight": 1e-6,  # SD's autoencoder uses 1e-6: latents stay informative, scale is measured
     # ---- caption checker (scripts/pretrain/checker.py) -------------------------------
     "checker_channels": [24, 48, 64],
-    "checker_steps": 800,
+    "checker_images": 10000,  # its own renders, all combinations (each with its VAE reconstruction)
+    "checker_steps": 1600,  # 16 object classes under rotation, tint and clutter need more than 800
     "checker_batch": 64,
     "checker_lr": 2e-3,
     "checker_recon_prob": 0.5,  # share of VAE reconstructions in a batch: robust to decoder blur
@@ -77,7 +78,7 @@ FULL = {
     "onnx_opset": 14,
     # ---- wall-clock guards (a stage stops early, and says so, if the shared CPU is slow) --
     # Sized for <= 50 min in all on 2 cores (data, latents, evaluation and export take ~8 min of it).
-    "stage_time_cap_s": {"vae": 280, "checker": 220, "unet": 1600, "finetune": 300},
+    "stage_time_cap_s": {"vae": 260, "checker": 400, "unet": 1450, "finetune": 260},
 }
 
 QUICK = {
@@ -91,6 +92,7 @@ QUICK = {
     "vae_steps": 40,
     "vae_batch": 16,
     "checker_steps": 30,
+    "checker_images": 400,
     "checker_batch": 32,
     "unet_steps": 40,
     "unet_batch": 16,

@@ -166,14 +166,21 @@ def main(argv=None) -> int:
     # ---- 4. caption checker -----------------------------------------------------------------
     log.start("checker")
     gen = seed_everything(seed + 20)
-    n_rec = min(pixels.shape[0], 8000)  # checker images (each with its VAE reconstruction)
-    recon = train.decode_all(vae, raw[:n_rec])
+    # The checker is the judge, not the generator: its own renders cover every (object, colour)
+    # combination, held-out ones included, but never a test or validation caption; each image comes
+    # with its VAE reconstruction (generated images are decoded by that VAE).
+    ck_imgs, _, ck_labels = shapes.make_dataset(seed + 7, cfg["checker_images"], two, held_out, cfg["image_size"],
+                                                cfg["render_supersample"], pools["train"], allow_held_out=True)
+    ck_pixels = to_pixels(ck_imgs)
+    recon = train.decode_all(vae, train.encode_all(vae, ck_pixels))
     head_sizes = [len(v) for v in shapes.ATTRIBUTES.values()]
-    checker, _ = train.train_checker(cfg, pixels[:n_rec], recon, labels[:n_rec], head_sizes, log, gen)
+    checker, _ = train.train_checker(cfg, ck_pixels, recon, torch.from_numpy(ck_labels), head_sizes, log, gen)
     walls["checker"] = log.end("checker")
     acc_real = ev.accuracy(checker, test_pixels, test_labels)
-    progress("checker", f"real-image accuracy min {min(acc_real[a] for a in shapes.ATTRIBUTES):.4f} ({walls['checker']:.0f}s)")
-    del recon
+    worst = min(shapes.ATTRIBUTES, key=lambda a: acc_real[a])
+    progress("checker", f"real-image accuracy min {acc_real[worst]:.4f} ({worst}), mean {acc_real['mean']:.4f} "
+             f"({walls['checker']:.0f}s)")
+    del recon, ck_pixels, ck_imgs
 
     # ---- 5. edge UNet + text encoder --------------------------------------------------------
     sched = DDIM(cfg["beta_start"], cfg["beta_end"], cfg["num_train_timesteps"])
@@ -332,7 +339,7 @@ def main(argv=None) -> int:
         "fixtures": "fixtures/index.json",
         "parity": "parity/index.json",
         "seeds": {"master": seed, "test_captions": seed + 1, "validation_captions": seed + 2, "dataset": seed + 3,
-                  "vae": seed + 10, "checker": seed + 20, "unet": seed + 30, "finetune": seed + 40,
+                  "vae": seed + 10, "checker": seed + 20, "checker_images": seed + 7, "unet": seed + 30, "finetune": seed + 40,
                   "test_real_renders": seed + 4, "distribution_real_a": seed + 5, "distribution_real_b": seed + 6,
                   "generated_eval": "10000 + i", "guidance_search": "20000 + i",
                   "distribution_generated": "30000 + k * i + j (caption i, seed j of k)"},
