@@ -44,6 +44,12 @@ export const ERROR_CODES = {
   },
   CANCELLED: { description: 'the request or trial was cancelled', retryable: false },
   INTERNAL: { description: 'an unexpected failure inside the node (a bug)', retryable: false },
+  UNAUTHORIZED: {
+    description:
+      'the peer did not prove it may act in this role (token, join code or credentials missing or wrong)',
+    retryable: false,
+  },
+  NODE_ID_IN_USE: { description: 'a live session already holds this node id', retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
