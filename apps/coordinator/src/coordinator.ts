@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
 import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
 import {
   type ByeMessage,
@@ -53,6 +53,8 @@ import { SocketHub } from './transport/socket-hub';
 
 export interface CoordinatorOptions {
   natsUrl: string;
+  /** Credentials for an authenticated server (node-kit's readNatsCreds, role coordinator). */
+  natsAuthenticator?: Authenticator;
   /** HTTP listen address (default 127.0.0.1; 0.0.0.0 so phones on the LAN can join). */
   host?: string;
   /** HTTP port (default 0: any free port; see `url`). */
@@ -353,7 +355,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: options.natsUrl, name: `semaigc-${coordinatorId}` });
+    nc = await connect({
+      servers: options.natsUrl,
+      name: `semaigc-${coordinatorId}`,
+      ...(options.natsAuthenticator ? { authenticator: options.natsAuthenticator } : {}),
+    });
   } catch (err) {
     throw new StartupError(`cannot connect to NATS at ${options.natsUrl}: ${(err as Error).message}`, {
       cause: err,

@@ -5,7 +5,7 @@
  * + a DDIM steps + the channel, and publishes the latent (or image) to the receiver.
  * Errors travel as data: a bad request or a failed job is answered with an `error`.
  */
-import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { type Authenticator, connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import {
   decode,
@@ -35,6 +35,8 @@ import { JobQueue } from './job-queue';
 
 export interface EdgeOptions {
   natsUrl: string;
+  /** Credentials for an authenticated server (node-kit's readNatsCreds); none for an open one. */
+  natsAuthenticator?: Authenticator;
   id?: string;
   name?: string;
   bundleDir?: string;
@@ -74,7 +76,11 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const pipeline =
     opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
   const stepMs = await measureStepMs(pipeline);
-  const nc = await connect({ servers: opts.natsUrl, name: id });
+  const nc = await connect({
+    servers: opts.natsUrl,
+    name: id,
+    ...(opts.natsAuthenticator ? { authenticator: opts.natsAuthenticator } : {}),
+  });
   const maxQueue = opts.maxQueue ?? DEFAULT_EDGE_MAX_QUEUE;
   let served = 0;
 

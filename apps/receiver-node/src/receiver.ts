@@ -5,7 +5,7 @@
  * each job and publishes the record (and, for the dashboard, a preview of the image).
  * Malformed payloads are dropped and logged; a job that fails produces a failed record.
  */
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type Authenticator, connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import { receiverLatentSubject, receiverRequestSubject, type Capabilities } from '@semaigc/protocol';
 import {
@@ -22,6 +22,8 @@ import type { NodeSession } from '@semaigc/session';
 
 export interface ReceiversOptions {
   natsUrl: string;
+  /** Credentials for an authenticated server (node-kit's readNatsCreds); none for an open one. */
+  natsAuthenticator?: Authenticator;
   /** Receivers in this process (default 1). */
   count?: number;
   /** Ids are `<idPrefix>-<n>` (default a random `rx-xxxx`). */
@@ -118,7 +120,11 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
   const pipeline =
     opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
   const stepMs = (await measureStepMs(pipeline)) / computeShare;
-  const nc = await connect({ servers: opts.natsUrl, name: prefix });
+  const nc = await connect({
+    servers: opts.natsUrl,
+    name: prefix,
+    ...(opts.natsAuthenticator ? { authenticator: opts.natsAuthenticator } : {}),
+  });
   const capabilities = (): Capabilities => ({
     runtime: { kind: 'node', version: process.version },
     backend: 'cpu',

@@ -8,3 +8,6 @@ export class NodeKitError extends Error {
 
 /** nats-server is missing, exited early or never became ready. */
 export class NatsServerError extends NodeKitError {}
+
+/** NATS credentials are missing, unreadable or not a seed/creds file. */
+export class NatsAuthError extends NodeKitError {}

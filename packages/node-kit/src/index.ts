@@ -7,3 +7,4 @@ export * from './node-id';
 export * from './errors';
 export * from './free-port';
 export * from './nats-server';
+export * from './nats-auth';
