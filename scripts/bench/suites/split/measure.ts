@@ -142,8 +142,8 @@ function score(pairs: Pair[], refs: ScoredImage[], job: Job, img: ScoredImage, t
     snrIndex: job.snrIndex,
     kind: job.kind,
     psnr: Number.isFinite(db) ? db : PSNR_CAP,
-    // SSIM costs ~2 ms an image; the noise control's is skipped (its fidelity is reported as PSNR)
-    ssim: job.kind === 'noise' ? NaN : ssim(refs[job.pair]!, img),
+    // SSIM costs ~2 ms an image, so only the received images get it (controls: PSNR)
+    ssim: job.kind === 'received' ? ssim(refs[job.pair]!, img) : NaN,
     consistency,
     exact: consistency === 1,
     features: img.features,

@@ -103,7 +103,6 @@ export function cellRows(
       const psnrC = ctrl.map((s) => s.psnr);
       Object.assign(row, {
         [`psnrControl${name}`]: round(median(psnrC), 3),
-        [`ssimControl${name}`]: k === 'noise' ? null : round(meanOf(ctrl.map((s) => s.ssim)), 4),
         [`consistencyControl${name}`]: round(meanOf(ctrl.map((s) => s.consistency)), 4),
         [`fcdControl${name}`]: round(
           frechetDistance(
