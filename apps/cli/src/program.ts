@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { coordinatorCommand, edgeCommand, labCommand, receiverCommand, trialCommand } from './commands/live';
 import { aspCommand } from './commands/asp';
+import { credsCommand } from './commands/creds';
 import { rootCommand } from './commands/root';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .addCommand(coordinatorCommand())
     .addCommand(edgeCommand())
     .addCommand(receiverCommand())
+    .addCommand(credsCommand())
     .addCommand(rootCommand())
     .addCommand(aspCommand());
 }

@@ -147,7 +147,7 @@ export function createCredentials(
     const existing = [...Object.values(files), serverConfig].filter((f) => fs.existsSync(f));
     if (existing.length > 0)
       throw new NatsAuthError(
-        `credentials exist already (${existing.join(', ')}); pass force to replace them`,
+        `credentials exist already (${existing.join(', ')}); refusing to replace them (creds init --force does)`,
       );
   }
   const users: RoleKey[] = [];
@@ -191,7 +191,7 @@ export function readNatsCreds(file: string): Authenticator {
   throw new NatsAuthError(`${file} is neither an nkey user seed (SU...) nor a NATS .creds file`);
 }
 
-/** connect() options for an optional creds file: `{}` when none (an open server). */
-export function natsAuthOptions(file: string | undefined): { authenticator?: Authenticator } {
-  return file ? { authenticator: readNatsCreds(file) } : {};
+/** The start options' `natsAuthenticator` for an optional `--creds` file: `{}` when none (an open server). */
+export function natsAuthFromCreds(file: string | undefined): { natsAuthenticator?: Authenticator } {
+  return file ? { natsAuthenticator: readNatsCreds(file) } : {};
 }

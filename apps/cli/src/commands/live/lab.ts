@@ -1,9 +1,13 @@
 /**
- * `semaigc lab`: the embedded lab. Starts a private nats-server (unless --nats is given),
+ * `semaigc lab`: the embedded lab. Starts a private nats-server (unless --nats is given)
+ * that admits only the role credentials (fresh ones in a temp dir, or --creds-dir's),
  * the coordinator with its dashboard, edges and headless receivers, waits for them to
  * register, runs the default trial (or --trial FILE) with a progress bar, prints the summary
  * table, and keeps the dashboard up until Ctrl-C (--once exits after the trial).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import {
   loadTrialConfig,
@@ -13,15 +17,28 @@ import {
   type TrialConfigInput,
 } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
-import { createLogger, loadNodePipeline, startNatsServer } from '@semaigc/node-kit';
+import {
+  createCredentials,
+  type CredentialSet,
+  createLogger,
+  credsFile,
+  loadNodePipeline,
+  natsAuthFromCreds,
+  NATS_ROLES,
+  type NatsRole,
+  SERVER_CONFIG_FILE,
+  startNatsServer,
+} from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { DEFAULT_LAB_TRIAL, RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
+import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, int, share } from './options';
 
 interface LabOptions {
   nats?: string;
+  credsDir?: string;
   host: string;
   port: number;
   runs: string;
@@ -34,6 +51,8 @@ interface LabOptions {
   requests?: number;
   once: boolean;
   runTrial: boolean;
+  token?: string;
+  dataDir: string[];
 }
 
 export function labCommand(): Command {
@@ -42,6 +61,10 @@ export function labCommand(): Command {
       'Run the embedded lab: a private nats-server, the coordinator and dashboard, edges and headless receivers, and a default trial (40 requests over an SNR sweep of -6..15 dB, a = 10 of 20).',
     )
     .option('--nats <url>', 'use this NATS server instead of starting a private one (e.g. nats://host:4222)')
+    .option(
+      '--creds-dir <dir>',
+      "role credentials from 'semaigc creds init' (default: fresh ones in a temp dir, removed at exit)",
+    )
     .option(
       '--host <addr>',
       'HTTP listen address of the dashboard; 0.0.0.0 lets phones on the LAN join',
@@ -86,26 +109,50 @@ export function labCommand(): Command {
     )
     .option('--once', 'exit after the trial instead of keeping the dashboard up', false)
     .option('--no-run-trial', 'start the lab and the dashboard without running a trial')
+    .addOption(
+      tokenOption('API token for the dashboard and mutating routes (default: a random one, printed)'),
+    )
+    .addOption(dataDirOption())
     .action(async (o: LabOptions) => {
       const level = process.env['SEMAIGC_LOG_LEVEL'] ?? 'warn';
       const log = (ns: string) => createLogger(ns, level);
-      const nats = o.nats ? null : await startNatsServer();
-      const natsUrl = o.nats ?? nats!.url;
+      const creds = labCredentials(o);
+      const auth = (role: NatsRole) => natsAuthFromCreds(creds?.files[role]);
       const closers: (() => Promise<void>)[] = [];
+      if (creds && !o.credsDir)
+        closers.push(() => fs.promises.rm(creds.dir, { recursive: true, force: true }));
+      const nats = o.nats
+        ? null
+        : await startNatsServer(creds ? { args: ['-c', creds.serverConfig] } : {}).catch(
+            async (err: unknown) => {
+              for (const close of closers) await close();
+              throw err;
+            },
+          );
+      const natsUrl = o.nats ?? nats!.url;
       try {
         const coordinator = await startCoordinator({
           natsUrl,
+          ...auth('coordinator'),
           host: o.host,
           port: o.port,
           runsDir: o.runs,
           webRoot: RECEIVER_WEB_ROOT,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          ...(o.token ? { apiToken: o.token } : {}),
+          dataDirs: o.dataDir,
           logger: log('coordinator'),
         });
         closers.push(() => coordinator.close());
         process.stdout.write(
-          `lab: NATS ${natsUrl}${nats ? ' (private)' : ''}\n` +
-            `lab: dashboard ${coordinator.url}/dashboard/\n` +
+          `lab: NATS ${natsUrl}${nats ? ' (private)' : ''}` +
+            (creds
+              ? `, role credentials in ${creds.dir} (observer: --creds ${creds.files.observer})\n`
+              : '\n') +
+            // The only place the token is shown: the operator's terminal (the URL's fragment
+            // carries it to the page; `semaigc trial run --token` takes it).
+            `lab: dashboard ${coordinator.dashboardUrl}\n` +
+            `lab: API token ${coordinator.apiToken}\n` +
             `lab: phones join ${coordinator.joinUrl} (code ${coordinator.joinCode})\n`,
         );
         // One pipeline shared by the in-process nodes: sessions load once.
@@ -114,6 +161,7 @@ export function labCommand(): Command {
         for (let i = 0; i < o.edges; i++) {
           const e = await startEdge({
             natsUrl,
+            ...auth('edge'),
             id: `edge-${i}`,
             pipeline: pipeline!,
             computeShare: o.edgeShare,
@@ -124,6 +172,7 @@ export function labCommand(): Command {
         if (o.receivers > 0) {
           const rx = await startReceivers({
             natsUrl,
+            ...auth('receiver'),
             count: o.receivers,
             idPrefix: 'rx',
             pipeline: pipeline!,
@@ -142,7 +191,7 @@ export function labCommand(): Command {
           process.stdout.write(renderSummaryTable(summary) + '\n');
         }
         if (!o.once) {
-          process.stdout.write(`lab: dashboard stays up at ${coordinator.url}/dashboard/ — Ctrl-C to stop\n`);
+          process.stdout.write(`lab: dashboard stays up at ${coordinator.dashboardUrl} — Ctrl-C to stop\n`);
           await untilInterrupted();
         }
       } finally {
@@ -150,4 +199,21 @@ export function labCommand(): Command {
         await nats?.stop();
       }
     });
+}
+
+/**
+ * The lab's role credentials: --creds-dir's, or fresh ones in a private temp dir for the
+ * private server; none for an external --nats server without --creds-dir (an open server).
+ */
+function labCredentials(o: LabOptions): CredentialSet | null {
+  if (o.credsDir) {
+    const dir = o.credsDir;
+    const files = Object.fromEntries(NATS_ROLES.map((r) => [r, credsFile(dir, r)])) as Record<
+      NatsRole,
+      string
+    >;
+    return { dir, serverConfig: path.join(dir, SERVER_CONFIG_FILE), files };
+  }
+  if (o.nats) return null;
+  return createCredentials(fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-creds-')));
 }

@@ -28,6 +28,11 @@ export function natsOption(): Option {
   return new Option('--nats <url>', 'NATS server URL, e.g. nats://lab-host:4222').makeOptionMandatory();
 }
 
+/** `--creds <file>`: the role's NATS credentials (an nkey seed from `semaigc creds init`, or a .creds file). */
+export function credsOption(role: string): Option {
+  return new Option('--creds <file>', `NATS credentials of the ${role} role (from 'semaigc creds init')`);
+}
+
 /** `--compute-share <p>`, p in (0, 1], default 1; `help` says what the role stretches. */
 export function computeShareOption(help: string): Option {
   return new Option('--compute-share <p>', help).default(1).argParser(share('--compute-share'));

@@ -5,11 +5,12 @@
 import { Command, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
-import { createLogger } from '@semaigc/node-kit';
+import { createLogger, natsAuthFromCreds } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
-import { bundleOption, computeShareOption, int, natsOption, threadsOption } from './options';
+import { dataDirOption, tokenOption } from './security-options';
+import { bundleOption, computeShareOption, credsOption, int, natsOption, threadsOption } from './options';
 
 const logger = (ns: string) => createLogger(ns, process.env['SEMAIGC_LOG_LEVEL'] ?? 'info');
 
@@ -19,31 +20,47 @@ export function coordinatorCommand(): Command {
       'Run the coordinator (registry, trials, recorder, dashboard, receiver web app) on an existing NATS server.',
     )
     .addOption(natsOption())
-    .option('--host <addr>', 'HTTP listen address; 0.0.0.0 lets phones on the LAN join', '0.0.0.0')
+    .addOption(credsOption('coordinator'))
+    .option(
+      '--host <addr>',
+      'HTTP listen address (default loopback only); 0.0.0.0 lets phones on the LAN join',
+      '127.0.0.1',
+    )
     .addOption(new Option('--port <n>', 'HTTP port').default(8080).argParser(int('--port', 0, 65535)))
     .option('--runs <dir>', 'where runs/<trial-id>/ go', 'runs')
     .addOption(bundleOption())
     .option('--public-url <url>', 'base URL phones use in the join link (default http://<lan-ip>:<port>)')
+    .addOption(
+      tokenOption('API token for the dashboard and mutating routes (default: a random one, printed)'),
+    )
+    .addOption(dataDirOption())
     .action(
       async (o: {
         nats: string;
+        creds?: string;
         host: string;
         port: number;
         runs: string;
         bundle?: string;
         publicUrl?: string;
+        token?: string;
+        dataDir: string[];
       }) => {
         const c = await startCoordinator({
           natsUrl: o.nats,
+          ...natsAuthFromCreds(o.creds),
           host: o.host,
           port: o.port,
           runsDir: o.runs,
           webRoot: RECEIVER_WEB_ROOT,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
           ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+          ...(o.token ? { apiToken: o.token } : {}),
+          dataDirs: o.dataDir,
           logger: logger('coordinator'),
         });
-        process.stdout.write(`coordinator: dashboard ${c.url}/dashboard/, phones join ${c.joinUrl}\n`);
+        // The only place the token is shown: the operator's terminal.
+        process.stdout.write(`coordinator: dashboard ${c.dashboardUrl}, phones join ${c.joinUrl}\n`);
         await untilInterrupted();
         await c.close();
       },
@@ -56,14 +73,23 @@ export function edgeCommand(): Command {
       'Run an edge transmitter: text encoding + a DDIM steps on onnxruntime-node, the channel, the latent to the receiver.',
     )
     .addOption(natsOption())
+    .addOption(credsOption('edge'))
     .option('--id <id>', 'node id (letters, digits, - and _; default edge-<random>)')
     .addOption(computeShareOption('PACR p in (0, 1]: each step is stretched to measured/p; records say so'))
     .addOption(threadsOption())
     .addOption(bundleOption())
     .action(
-      async (o: { nats: string; id?: string; computeShare: number; threads: number; bundle?: string }) => {
+      async (o: {
+        nats: string;
+        creds?: string;
+        id?: string;
+        computeShare: number;
+        threads: number;
+        bundle?: string;
+      }) => {
         const e = await startEdge({
           natsUrl: o.nats,
+          ...natsAuthFromCreds(o.creds),
           ...(o.id ? { id: o.id } : {}),
           computeShare: o.computeShare,
           threads: o.threads,
@@ -85,6 +111,7 @@ export function receiverCommand(): Command {
       'Run headless receivers (onnxruntime-node): the receiver steps, decode, quality and records, for automation and load trials.',
     )
     .addOption(natsOption())
+    .addOption(credsOption('receiver'))
     .addOption(
       new Option('--count <n>', 'receivers in this process (load trials)')
         .default(1)
@@ -97,6 +124,7 @@ export function receiverCommand(): Command {
     .action(
       async (o: {
         nats: string;
+        creds?: string;
         count: number;
         idPrefix?: string;
         computeShare: number;
@@ -105,6 +133,7 @@ export function receiverCommand(): Command {
       }) => {
         const r = await startReceivers({
           natsUrl: o.nats,
+          ...natsAuthFromCreds(o.creds),
           count: o.count,
           ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
           computeShare: o.computeShare,
