@@ -42,7 +42,7 @@ async function main(): Promise<void> {
       () => (window as unknown as { __receiver: { nodeId: string } }).__receiver.nodeId,
     );
     const dash = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await dash.goto(`${coordinator.url}/dashboard/`);
+    await dash.goto(coordinator.dashboardUrl);
     await coordinator.runTrial({
       name: 'docs-sweep',
       prompts: { generator: 'grammar', seed: 11, count: 24 },

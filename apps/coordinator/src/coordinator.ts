@@ -37,11 +37,14 @@ import {
 import pino, { type Logger } from 'pino';
 import type { DashboardSnapshot, JoinInfo, TrialInfo } from './api-types';
 import { parseTrialConfig, type TrialConfig, type TrialConfigInput } from './config/trial-config';
-import { StartupError, TrialStartError } from './errors';
+import { confineConfigPaths } from './config/file-paths';
+import { RunFolderExistsError, StartupError, TrialStartError } from './errors';
+import { makeApiToken } from './http/guard';
 import { createHttpServer } from './http/server';
 import { joinUrl, makeJoinCode, reachableHost } from './http/join';
 import { countDrop, createMetrics, type CoordinatorMetrics } from './metrics';
 import { encodePng } from './recorder/png';
+import { runFiles } from './recorder/recorder';
 import type { TrialSummary } from './recorder/summary';
 import { NodeRegistry, type NodeEntry, type NodeTransport } from './registry/node-registry';
 import { makeTrialId } from './trial/ids';
@@ -73,8 +76,18 @@ export interface CoordinatorOptions {
   coordinatorId?: string;
   /** Default: a random 6-character code. */
   joinCode?: string;
-  /** Refuse browser receivers whose handshake lacks `auth: { join: code }` (default false). */
+  /** Refuse browser receivers whose handshake lacks `auth: { join: code }` (default true). */
   requireJoinCode?: boolean;
+  /**
+   * The token mutating HTTP routes, the join routes and the dashboard stream need (default:
+   * 32 random bytes, see `apiToken` on the handle). Never logged.
+   */
+  apiToken?: string;
+  /**
+   * Directories files named in configs posted over HTTP may lie in, besides the repo's
+   * infra/ and runsDir (trace CSVs, ROOT checkpoints).
+   */
+  dataDirs?: string[];
   /** Base URL phones use (default http://<lan-ip or host>:<port>). */
   publicUrl?: string;
 }
@@ -84,6 +97,8 @@ export const DEFAULT_COORDINATOR = Object.freeze({
   port: 0,
   runsDir: 'runs',
   dashboardRoot: path.resolve(__dirname, '..', 'dist', 'web'),
+  /** The repo's infra/ (example traces and trials), readable by configs posted over HTTP. */
+  infraDir: path.resolve(__dirname, '..', '..', '..', 'infra'),
 });
 
 export type StartTrialOptions = RunTrialOptions;
@@ -95,6 +110,10 @@ export interface CoordinatorHandle {
   readonly coordinatorId: string;
   readonly joinCode: string;
   readonly joinUrl: string;
+  /** The API token (for `Authorization: Bearer`, and the dashboard's `#token=`). */
+  readonly apiToken: string;
+  /** The dashboard URL with the token in its fragment (fragments never reach a server log). */
+  readonly dashboardUrl: string;
   readonly registry: NodeRegistry;
   readonly metrics: CoordinatorMetrics;
   /** Validates the config, runs the trial to its end and returns its summary. */
@@ -264,16 +283,20 @@ class Coordinator implements CoordinatorInbox {
     };
   }
 
+  /** `confineTo`: for configs from outside (HTTP), the directories their files must lie in. */
   startTrial(
     input: unknown,
     options: StartTrialOptions = {},
+    confineTo?: readonly string[],
   ): { trialId: string; done: Promise<TrialSummary> } {
     const cfg = parseTrialConfig(input);
+    if (confineTo) confineConfigPaths(cfg, confineTo);
     if (this.active) {
       throw new TrialStartError(`trial ${this.active.run.trialId} is running; one trial runs at a time`);
     }
     const trialId = cfg.id ?? makeTrialId(cfg.name);
-    if (this.trials.has(trialId)) throw new TrialStartError(`trial id ${trialId} was used already`);
+    const dir = runFiles(this.opts.runsDir, trialId).dir;
+    if (this.trials.has(trialId) || fs.existsSync(dir)) throw new RunFolderExistsError(trialId, dir);
     const run = new TrialRun(
       {
         coordinatorId: this.coordinatorId,
@@ -340,6 +363,10 @@ function checkOptions(o: CoordinatorOptions): void {
   if (o.joinCode !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(o.joinCode)) {
     throw new TypeError('startCoordinator: joinCode must be 1-32 of A-Z a-z 0-9 _ -');
   }
+  // The token is not echoed: a wrong one in a log or terminal would half-leak a right one.
+  if (o.apiToken !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(o.apiToken)) {
+    throw new TypeError('startCoordinator: apiToken must be 16-128 of A-Z a-z 0-9 _ -');
+  }
 }
 
 export async function startCoordinator(options: CoordinatorOptions): Promise<CoordinatorHandle> {
@@ -352,6 +379,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const ns = parent.bindings()['ns'] === undefined ? { ns: 'coordinator' } : {};
   const log = parent.child({ ...ns, coordinatorId });
   const bundleDir = options.bundleDir ?? (fs.existsSync(DEFAULT_BUNDLE_DIR) ? DEFAULT_BUNDLE_DIR : undefined);
+
+  const runsDir = options.runsDir ?? DEFAULT_COORDINATOR.runsDir;
+  const fileRoots = [DEFAULT_COORDINATOR.infraDir, runsDir, ...(options.dataDirs ?? [])];
 
   let nc: NatsConnection;
   try {
@@ -366,7 +396,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     });
   }
   const core = new Coordinator(coordinatorId, nc, log, {
-    runsDir: options.runsDir ?? DEFAULT_COORDINATOR.runsDir,
+    runsDir,
     bundleDir,
     ...(options.heartbeatIntervalMs === undefined
       ? {}
@@ -374,16 +404,23 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
   });
   const joinCode = options.joinCode ?? makeJoinCode();
+  const apiToken = options.apiToken ?? makeApiToken();
 
   const app = await createHttpServer({
     dashboardRoot: options.dashboardRoot ?? DEFAULT_COORDINATOR.dashboardRoot,
     webRoot: options.webRoot,
     bundleDir,
+    token: apiToken,
     api: {
       nodes: () => core.registry.summaries(),
       trials: () => core.trialInfos(),
       trial: (id) => core.trials.get(id)?.info,
-      startTrial: (cfg) => core.startTrial(cfg),
+      startTrial: (cfg) => core.startTrial(cfg, {}, fileRoots),
+      abortTrial: (id, reason) => {
+        if (core.active?.run.trialId !== id) return false;
+        core.active.run.abort(reason);
+        return true;
+      },
       join: () => core.join,
       metrics: () => core.metrics,
     },
@@ -399,7 +436,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       inbox: core,
       metrics: core.metrics,
       snapshot: () => core.snapshot(),
-      joinCode: options.requireJoinCode ? joinCode : null,
+      joinCode: (options.requireJoinCode ?? true) ? joinCode : null,
+      apiToken,
     });
     bridge.start();
     await bridge.ready();
@@ -423,6 +461,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     coordinatorId,
     joinCode,
     joinUrl: core.join.url,
+    apiToken,
+    dashboardUrl: `${url}/dashboard/#token=${apiToken}`,
     registry: core.registry,
     metrics: core.metrics,
     runTrial: (config, opts) => core.startTrial(config, opts).done,

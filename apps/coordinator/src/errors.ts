@@ -25,6 +25,17 @@ export class TrialConfigError extends ValidationError {
 /** A trial cannot start: another one runs, or the nodes it needs did not come online. */
 export class TrialStartError extends CoordinatorError {}
 
+/** A trial id whose run folder exists already: refused, so its records are never overwritten. */
+export class RunFolderExistsError extends TrialStartError {
+  readonly code = 'TRIAL_ID_IN_USE';
+  constructor(
+    readonly trialId: string,
+    readonly dir: string,
+  ) {
+    super(`trial id ${trialId} was used already (${dir} exists); choose another id`);
+  }
+}
+
 /** A prompt source (list, grammar file) could not be read. */
 export class PromptSourceError extends CoordinatorError {}
 

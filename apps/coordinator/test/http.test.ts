@@ -19,6 +19,11 @@ const ISOLATED = {
   'cross-origin-embedder-policy': 'require-corp',
 };
 
+/** The API token mutating and join routes need. */
+function auth(): Record<string, string> {
+  return { authorization: `Bearer ${coord.apiToken}` };
+}
+
 function headersOf(res: Response): Record<string, string | null> {
   return Object.fromEntries(Object.keys(ISOLATED).map((k) => [k, res.headers.get(k)]));
 }
@@ -94,12 +99,19 @@ test('without builds: a clear 404 for /r/ (still isolated) and 503 for the dashb
   expect((await fetch(`${bare.url}/bundle/x`)).status).toBe(404);
 });
 
-test('join code, URL and QR code', async () => {
-  const join = (await (await fetch(`${coord.url}/api/join`)).json()) as { code: string; url: string };
+test('join code, URL and QR code (with the API token only)', async () => {
+  const anonymous = await fetch(`${coord.url}/api/join`);
+  expect(anonymous.status).toBe(401);
+  expect(JSON.stringify(await anonymous.json())).not.toContain('ABC234');
+  expect((await fetch(`${coord.url}/api/join/qr.svg`)).status).toBe(401);
+  const join = (await (await fetch(`${coord.url}/api/join`, { headers: auth() })).json()) as {
+    code: string;
+    url: string;
+  };
   expect(join.code).toBe('ABC234');
   expect(join.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/r\/\?join=ABC234$/);
   expect(coord.joinUrl).toBe(join.url);
-  const qr = await fetch(`${coord.url}/api/join/qr.svg`);
+  const qr = await fetch(`${coord.url}/api/join/qr.svg`, { headers: auth() });
   expect(qr.headers.get('content-type')).toMatch(/image\/svg\+xml/);
   const svg = await qr.text();
   expect(svg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);
@@ -110,7 +122,7 @@ test('join code, URL and QR code', async () => {
 test('POST /api/trials: a bad config is a 400 naming the field (JSON and YAML bodies)', async () => {
   const json = await fetch(`${coord.url}/api/trials`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth() },
     body: JSON.stringify({ policy: { kind: 'rooot' } }),
   });
   expect(json.status).toBe(400);
@@ -120,7 +132,7 @@ test('POST /api/trials: a bad config is a 400 naming the field (JSON and YAML bo
   });
   const yaml = await fetch(`${coord.url}/api/trials`, {
     method: 'POST',
-    headers: { 'content-type': 'application/yaml' },
+    headers: { 'content-type': 'application/yaml', ...auth() },
     body: 'totalSteps: 0\n',
   });
   expect(await yaml.json()).toMatchObject({ path: 'totalSteps' });
@@ -140,7 +152,7 @@ test('POST /api/trials runs a trial; nodes, trials and the summary are readable 
     });
     const started = await fetch(`${coord.url}/api/trials`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body,
     });
     expect(started.status).toBe(202);
@@ -156,7 +168,7 @@ test('POST /api/trials runs a trial; nodes, trials and the summary are readable 
 
     const waited = await fetch(`${coord.url}/api/trials?wait=1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body,
     });
     expect(waited.status).toBe(200);

@@ -49,8 +49,9 @@ function dropLogs(nodeId: string) {
   return log.lines.filter((l) => l.msg === 'dropped message from node' && l.nodeId === nodeId);
 }
 
-async function socket(): Promise<Socket> {
-  const s = ioClient(coord.url, { transports: ['websocket'], forceNew: true });
+/** A socket.io client; receivers pass the join code, dashboards the API token. */
+async function socket(auth: Record<string, string> = { join: coord.joinCode }): Promise<Socket> {
+  const s = ioClient(coord.url, { transports: ['websocket'], forceNew: true, auth });
   sockets.push(s);
   await new Promise<void>((resolve, reject) => {
     s.once('connect', () => resolve());
@@ -267,7 +268,7 @@ test('socket.io: browser hello with ack, wrong version and garbage dropped with 
   });
   s.emit('heartbeat', encode(beat));
   await until(() => coord.registry.get('phone-1')?.beats === 1, 'socket heartbeat');
-  const dash = await socket();
+  const dash = await socket({ token: coord.apiToken });
   const snapshot = await new Promise<{
     nodes: { nodeId: string }[];
     metrics: { dropped: { total: number } };
@@ -277,6 +278,11 @@ test('socket.io: browser hello with ack, wrong version and garbage dropped with 
 
   // A reconnect on a new socket keeps the node (and a trial assignment, were there one).
   s.close();
+  // (a hello while the old socket is still connected would be refused as NODE_ID_IN_USE)
+  await until(() => {
+    const t = coord.registry.get('phone-1')?.transport;
+    return t?.kind === 'socket' && t.socketId === null;
+  }, 'old socket gone');
   const again = await socket();
   expect(await emitHello(again, helloBytes('phone-1'))).toMatchObject({ type: 'welcome' });
   expect(coord.registry.get('phone-1')).toMatchObject({

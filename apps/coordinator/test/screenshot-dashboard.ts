@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   }
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1500, height: 1250 } });
-  await page.goto(`${coord.url}/dashboard/`);
+  await page.goto(coord.dashboardUrl);
   await page.waitForTimeout(800);
   if (process.argv[3] === 'empty') {
     await page.screenshot({ path: out, fullPage: true });

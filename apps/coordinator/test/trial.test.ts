@@ -368,8 +368,16 @@ test('no receiver online: the trial fails to start with a message naming what is
 test('a browser receiver over socket.io: latents are relayed to it, its record and preview come back', async () => {
   const e = await edge('edge-1');
   const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
-  const phone: Socket = ioClient(coord.url, { transports: ['websocket'], forceNew: true });
-  const dashboard: Socket = ioClient(coord.url, { transports: ['websocket'], forceNew: true });
+  const phone: Socket = ioClient(coord.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    auth: { join: coord.joinCode },
+  });
+  const dashboard: Socket = ioClient(coord.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    auth: { token: coord.apiToken },
+  });
   const got: Message[] = [];
   const dash: string[] = [];
   let beat: NodeJS.Timeout | undefined;

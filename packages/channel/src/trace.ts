@@ -28,7 +28,12 @@ export function parseSnrTrace(text: string): TraceRow[] {
     if (t === null || snr === null || fields.length !== 2) {
       // One header line ("time,snr") is allowed: the first line, if it does not start with a number.
       if (t === null && !headerSeen(lines, i)) continue;
-      throw new TraceParseError(i + 1, `expected two numbers "time,snr", got "${line}"`);
+      // The line itself is not quoted: a trace path can name any file, and an error must
+      // never hand a file's content to whoever asked for it.
+      throw new TraceParseError(
+        i + 1,
+        `expected two numbers "time,snr", got ${fields.length} field(s) that are not both numbers`,
+      );
     }
     if (t < 0) throw new TraceParseError(i + 1, `time ${t} s is negative`);
     const prev = rows[rows.length - 1];

@@ -3,6 +3,10 @@
  * coordinator's 'dashboard' socket.io room, gets a snapshot, then live events: node lists,
  * trial.start/progress/end, records and previews. Protocol messages arrive encoded, exactly
  * as on NATS, and are decoded here with @semaigc/protocol.
+ *
+ * The stream and the join code's QR need the coordinator's API token. It comes in the URL's
+ * fragment (`/dashboard/#token=…`, as the lab prints it), which browsers never send to a
+ * server, and is kept in sessionStorage so a reload without the fragment still works.
  */
 import { decode } from '@semaigc/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -37,16 +41,34 @@ function renderTrials(list: TrialInfo[]): void {
   renderTrialHeader(list[0] ?? null);
 }
 
+const TOKEN_KEY = 'semaigc-dashboard-token';
+
+function apiToken(): string {
+  const fromUrl = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromUrl) sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  return fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+const token = apiToken();
+
+async function showQr(): Promise<void> {
+  const res = await fetch('/api/join/qr.svg', { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) return;
+  const img = $('join-qr') as HTMLImageElement;
+  if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+  img.src = URL.createObjectURL(await res.blob());
+}
+
 function renderJoin(s: DashboardSnapshot): void {
   $('join-code').textContent = s.join.code;
   const link = $('join-url') as HTMLAnchorElement;
   link.href = s.join.url;
   link.textContent = s.join.url;
-  ($('join-qr') as HTMLImageElement).src = `/api/join/qr.svg?code=${encodeURIComponent(s.join.code)}`;
+  void showQr();
   $('coordinator-id').textContent = s.coordinatorId;
 }
 
-const socket: Socket = io({ transports: ['websocket', 'polling'] });
+const socket: Socket = io({ transports: ['websocket', 'polling'], auth: { token } });
 socket.on('connect', () => {
   setConnection(true, 'live');
   socket.emit('dashboard', (s: DashboardSnapshot) => {
@@ -56,7 +78,12 @@ socket.on('connect', () => {
     renderMetrics(s.metrics);
   });
 });
-socket.on('disconnect', () => setConnection(false, 'reconnecting…'));
+socket.on('disconnect', (reason) => {
+  // The server closes the stream of a page without the token; retrying cannot help.
+  if (reason === 'io server disconnect') {
+    setConnection(false, 'refused: open the dashboard URL the lab printed (it carries #token=…)');
+  } else setConnection(false, 'reconnecting…');
+});
 socket.on('connect_error', () => setConnection(false, 'coordinator unreachable'));
 socket.on('nodes', (nodes: NodeSummary[]) => renderNodes(nodes));
 socket.on('trials', (list: TrialInfo[]) => renderTrials(list));

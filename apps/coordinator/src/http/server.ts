@@ -8,11 +8,15 @@
  * | GET /api/nodes | NodeSummary[] |
  * | GET /api/trials, /api/trials/:id | TrialInfo[] / TrialInfo |
  * | GET /api/trials/:id/summary | TrialSummary (200), 202 while it runs, 404 unknown |
- * | POST /api/trials[?wait=1] | start a trial from a JSON or YAML config body: 202 { trialId } (200 + summary with wait) |
- * | GET /api/join, /api/join/qr.svg | join code and URL; its QR code |
+ * | POST /api/trials[?wait=1] | start a trial from a JSON or YAML config body: 202 { trialId } (200 + summary with wait); 409 TRIAL_ID_IN_USE for a used id |
+ * | DELETE /api/trials/:id | abort a running trial (records kept, summary written): 202; 409 if it is not running |
+ * | GET /api/join, /api/join/qr.svg | join code and URL; its QR code (token needed: they let a device in) |
  * | GET /api/metrics | CoordinatorMetrics |
  * | GET /r/* | the receiver web app (webRoot), COOP/COEP |
  * | GET /bundle/* | the model bundle (bundleDir), COOP/COEP |
+ *
+ * Mutating routes and the join routes need the API token (http/guard.ts); reads of nodes,
+ * trials and metrics do not.
  *
  * /r/ and /bundle/ carry Cross-Origin-Opener-Policy: same-origin and
  * Cross-Origin-Embedder-Policy: require-corp, which make the page cross-origin isolated so
@@ -23,18 +27,24 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { JoinInfo, NodeSummary, TrialInfo } from '../api-types';
 import { parseTrialText } from '../config/trial-file';
-import { TrialConfigError, TrialStartError } from '../errors';
+import { RunFolderExistsError, TrialConfigError, TrialStartError } from '../errors';
 import type { CoordinatorMetrics } from '../metrics';
 import type { TrialSummary } from '../recorder/summary';
 import { notBuiltPage } from './pages';
+import { guardMutation, requireToken, YAML_TYPES } from './guard';
 import { qrSvg } from './join';
 
 export interface HttpApi {
   nodes(): NodeSummary[];
   trials(): TrialInfo[];
   trial(id: string): TrialInfo | undefined;
-  /** Validates and starts a trial; throws TrialConfigError / TrialStartError. */
+  /**
+   * Validates and starts a trial submitted over HTTP (its file paths confined); throws
+   * TrialConfigError / TrialStartError.
+   */
   startTrial(config: unknown): { trialId: string; done: Promise<TrialSummary> };
+  /** Aborts trial `id` if it is running; false when it is not. */
+  abortTrial(id: string, reason: string): boolean;
   join(): JoinInfo;
   metrics(): CoordinatorMetrics;
 }
@@ -45,6 +55,8 @@ export interface HttpServerOptions {
   dashboardRoot: string;
   webRoot?: string | undefined;
   bundleDir?: string | undefined;
+  /** The API token mutating and join routes need. */
+  token: string;
 }
 
 export const ISOLATION_HEADERS = {
@@ -52,8 +64,6 @@ export const ISOLATION_HEADERS = {
   'cross-origin-embedder-policy': 'require-corp',
   'cross-origin-resource-policy': 'same-origin',
 } as const;
-
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
 function isDir(p: string | undefined): p is string {
   return !!p && fs.existsSync(p) && fs.statSync(p).isDirectory();
@@ -67,13 +77,16 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   const { api } = opts;
 
-  app.addHook('onRequest', (req, reply, done) => {
+  app.addHook('onRequest', async (req, reply) => {
     const url = req.url;
     if (url === '/r' || url.startsWith('/r/') || url.startsWith('/r?') || url.startsWith('/bundle/')) {
       reply.headers(ISOLATION_HEADERS);
     }
-    done();
+    if (!guardMutation(opts.token, req, reply)) return reply;
+    return undefined;
   });
+  // Only JSON (fastify's own parser) and YAML bodies; fastify's text/plain parser goes.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   // ---- pages -------------------------------------------------------------------------
@@ -148,8 +161,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       started = api.startTrial(body);
     } catch (err) {
       if (err instanceof TrialConfigError)
-        return reply.code(400).send({ error: err.message, path: err.path });
-      if (err instanceof TrialStartError) return reply.code(409).send({ error: err.message });
+        return reply.code(400).send({ error: err.message, path: err.path, code: 'BAD_CONFIG' });
+      if (err instanceof RunFolderExistsError)
+        return reply.code(409).send({ error: err.message, code: err.code, trialId: err.trialId });
+      if (err instanceof TrialStartError)
+        return reply.code(409).send({ error: err.message, code: 'TRIAL_NOT_STARTED' });
       throw err;
     }
     const wait = req.query.wait === '1' || req.query.wait === 'true';
@@ -165,13 +181,24 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
       return reply.code(409).send({ trialId: started.trialId, error: (err as Error).message });
     }
   });
-  app.get('/api/join', () => api.join());
-  app.get('/api/join/qr.svg', async (_req, reply) =>
-    reply
+  app.delete<{ Params: { id: string } }>('/api/trials/:id', (req, reply) => {
+    const t = api.trial(req.params.id);
+    if (!t) return reply.code(404).send({ error: `unknown trial ${req.params.id}`, code: 'UNKNOWN_TRIAL' });
+    if (!api.abortTrial(req.params.id, 'aborted over HTTP')) {
+      return reply
+        .code(409)
+        .send({ error: `trial ${req.params.id} is not running (${t.state})`, code: 'TRIAL_NOT_RUNNING' });
+    }
+    return reply.code(202).send({ trialId: req.params.id, summary: `/api/trials/${req.params.id}/summary` });
+  });
+  app.get('/api/join', (req, reply) => (requireToken(opts.token, req, reply) ? api.join() : reply));
+  app.get('/api/join/qr.svg', async (req, reply) => {
+    if (!requireToken(opts.token, req, reply)) return reply;
+    return reply
       .type('image/svg+xml')
       .header('cache-control', 'no-store')
-      .send(await qrSvg(api.join().url)),
-  );
+      .send(await qrSvg(api.join().url));
+  });
   app.get('/api/metrics', () => api.metrics());
   return app;
 }

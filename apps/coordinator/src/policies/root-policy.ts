@@ -88,9 +88,18 @@ export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: 
       cause: err,
     });
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (err) {
+    // JSON.parse's message quotes the text; the file's content must never reach a caller.
+    throw new TrialConfigError('policy.checkpoint', `${abs} is not a ROOT checkpoint (not JSON)`, {
+      cause: err,
+    });
+  }
   let ckpt: LoadedCheckpoint;
   try {
-    ckpt = parseCheckpoint(JSON.parse(text) as unknown);
+    ckpt = parseCheckpoint(json);
   } catch (err) {
     throw new TrialConfigError(
       'policy.checkpoint',

@@ -16,6 +16,7 @@ import type { RecordMessage } from '@semaigc/protocol';
 import { csvHeader, recordToCsvLine } from './csv';
 import { encodePng } from './png';
 import type { TrialSummary } from './summary';
+import { RunFolderExistsError } from '../errors';
 
 export interface RunFiles {
   dir: string;
@@ -45,12 +46,25 @@ export class Recorder {
 
   private constructor(readonly files: RunFiles) {}
 
+  /**
+   * Creates the run folder exclusively: a folder that exists already (a reused trial id, a
+   * restarted coordinator) is a RunFolderExistsError, and no file in it is touched. The
+   * files are created with 'wx' too, so nothing is ever truncated.
+   */
   static async open(runsDir: string, trialId: string, configYaml: string): Promise<Recorder> {
     const files = runFiles(runsDir, trialId);
-    await fs.mkdir(files.images, { recursive: true });
-    await fs.writeFile(files.config, configYaml);
-    await fs.writeFile(files.records, '');
-    await fs.writeFile(files.csv, csvHeader());
+    await fs.mkdir(path.dirname(files.dir), { recursive: true });
+    try {
+      await fs.mkdir(files.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new RunFolderExistsError(trialId, files.dir);
+      throw err;
+    }
+    await fs.mkdir(files.images);
+    await fs.writeFile(files.config, configYaml, { flag: 'wx' });
+    await fs.writeFile(files.records, '', { flag: 'wx' });
+    await fs.writeFile(files.csv, csvHeader(), { flag: 'wx' });
     return new Recorder(files);
   }
 

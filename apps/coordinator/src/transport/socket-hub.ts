@@ -3,7 +3,10 @@
  * receiver speaks the same protocol as a NATS node, one encoded message per event
  * (`hello` with an ack → `welcome`, `heartbeat`, `bye`, `record`, `preview`, `fault`); the
  * coordinator relays the latents/images edges publish for it, unchanged. Dashboards emit
- * `dashboard` and join the 'dashboard' room. A socket that drops keeps its node: the node
+ * `dashboard` and join the 'dashboard' room, if their handshake carries `auth: { token }`
+ * (the API token: the stream shows the join code). Receivers need `auth: { join: code }`
+ * unless the join code is switched off, and a hello for a node id whose socket is still
+ * connected is refused (NODE_ID_IN_USE), so nobody takes over another page's routing. A socket that drops keeps its node: the node
  * goes offline only by heartbeat timeout, and payloads for it wait (up to
  * MAX_QUEUED_PER_NODE) until it says hello again on a new socket.
  */
@@ -19,6 +22,7 @@ import {
   peekSenderId,
   type ServerToClientEvents,
   type SocketData,
+  ProtocolError,
   toErrorMessage,
 } from '@semaigc/protocol';
 import { Server, type Socket } from 'socket.io';
@@ -31,6 +35,7 @@ import {
 import type { CoordinatorMetrics } from '../metrics';
 import type { NodeRegistry } from '../registry/node-registry';
 import type { CoordinatorInbox } from './inbox';
+import { tokenMatches } from '../http/guard';
 import { asBytes } from './bytes';
 
 export type ServerEvents = ServerToClientEvents & DashboardServerEvents;
@@ -51,6 +56,8 @@ export interface SocketHubOptions {
   snapshot: () => DashboardSnapshot;
   /** When set, receivers must pass `auth: { join: code }` in the handshake. */
   joinCode?: string | null;
+  /** Dashboards must pass `auth: { token }` in the handshake. */
+  apiToken: string;
 }
 
 export class SocketHub {
@@ -104,10 +111,18 @@ export class SocketHub {
         return;
       }
       const auth = socket.handshake.auth as { join?: unknown } | undefined;
-      if (this.opts.joinCode && msg.role === 'receiver' && auth?.join !== this.opts.joinCode) {
-        const refused = new TypeError(`join code missing or wrong for ${msg.nodeId}`);
-        this.opts.inbox.drop({ via: 'socket', where: 'hello', nodeId: msg.nodeId, err: refused });
-        reply(encode(toErrorMessage(refused, { nodeId: msg.nodeId })));
+      const refusal =
+        this.opts.joinCode && !tokenMatches(this.opts.joinCode, auth?.join)
+          ? new ProtocolError(`join code missing or wrong for ${msg.nodeId}`, { code: 'UNAUTHORIZED' })
+          : this.heldElsewhere(msg.nodeId, socket.id)
+            ? new ProtocolError(
+                `node id ${msg.nodeId} is held by another live connection; pick another id or close that one`,
+                { code: 'NODE_ID_IN_USE' },
+              )
+            : null;
+      if (refusal) {
+        this.opts.inbox.drop({ via: 'socket', where: 'hello', nodeId: msg.nodeId, err: refusal });
+        reply(encode(toErrorMessage(refusal, { nodeId: msg.nodeId })));
         return;
       }
       socket.data.nodeId = msg.nodeId;
@@ -137,6 +152,17 @@ export class SocketHub {
       if (msg) this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
     });
     socket.on('dashboard', (ack) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      if (!tokenMatches(this.opts.apiToken, auth?.token)) {
+        this.opts.inbox.drop({
+          via: 'socket',
+          where: 'dashboard',
+          nodeId: `socket-${socket.id}`,
+          err: new ProtocolError('dashboard stream without the API token', { code: 'UNAUTHORIZED' }),
+        });
+        socket.disconnect(true);
+        return;
+      }
       void socket.join(DASHBOARD_ROOM);
       if (typeof ack === 'function') ack(this.opts.snapshot());
     });
@@ -146,6 +172,19 @@ export class SocketHub {
         entry.transport = { kind: 'socket', socketId: null };
       }
     });
+  }
+
+  /**
+   * Whether `nodeId` belongs to a live session other than this socket: a NATS node that is
+   * online, or a browser node whose socket is still connected. A page that reconnects
+   * after its socket dropped is not refused (the old socket is gone).
+   */
+  private heldElsewhere(nodeId: string, socketId: string): boolean {
+    const entry = this.opts.registry.get(nodeId);
+    if (!entry || entry.status !== 'online') return false;
+    if (entry.transport.kind !== 'socket') return true;
+    const held = entry.transport.socketId;
+    return held !== null && held !== socketId && this.io.sockets.sockets.get(held)?.connected === true;
   }
 
   /** Sends one encoded message to a browser node; queues it while the node has no socket. */
