@@ -33,6 +33,7 @@ import { startReceivers } from '@semaigc/receiver-node';
 import { DEFAULT_LAB_TRIAL, RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
+import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, int, share } from './options';
 
 interface LabOptions {
@@ -50,6 +51,8 @@ interface LabOptions {
   requests?: number;
   once: boolean;
   runTrial: boolean;
+  token?: string;
+  dataDir: string[];
 }
 
 export function labCommand(): Command {
@@ -106,6 +109,10 @@ export function labCommand(): Command {
     )
     .option('--once', 'exit after the trial instead of keeping the dashboard up', false)
     .option('--no-run-trial', 'start the lab and the dashboard without running a trial')
+    .addOption(
+      tokenOption('API token for the dashboard and mutating routes (default: a random one, printed)'),
+    )
+    .addOption(dataDirOption())
     .action(async (o: LabOptions) => {
       const level = process.env['SEMAIGC_LOG_LEVEL'] ?? 'warn';
       const log = (ns: string) => createLogger(ns, level);
@@ -132,6 +139,8 @@ export function labCommand(): Command {
           runsDir: o.runs,
           webRoot: RECEIVER_WEB_ROOT,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
+          ...(o.token ? { apiToken: o.token } : {}),
+          dataDirs: o.dataDir,
           logger: log('coordinator'),
         });
         closers.push(() => coordinator.close());
@@ -140,7 +149,10 @@ export function labCommand(): Command {
             (creds
               ? `, role credentials in ${creds.dir} (observer: --creds ${creds.files.observer})\n`
               : '\n') +
-            `lab: dashboard ${coordinator.url}/dashboard/\n` +
+            // The only place the token is shown: the operator's terminal (the URL's fragment
+            // carries it to the page; `semaigc trial run --token` takes it).
+            `lab: dashboard ${coordinator.dashboardUrl}\n` +
+            `lab: API token ${coordinator.apiToken}\n` +
             `lab: phones join ${coordinator.joinUrl} (code ${coordinator.joinCode})\n`,
         );
         // One pipeline shared by the in-process nodes: sessions load once.
@@ -179,7 +191,7 @@ export function labCommand(): Command {
           process.stdout.write(renderSummaryTable(summary) + '\n');
         }
         if (!o.once) {
-          process.stdout.write(`lab: dashboard stays up at ${coordinator.url}/dashboard/ — Ctrl-C to stop\n`);
+          process.stdout.write(`lab: dashboard stays up at ${coordinator.dashboardUrl} — Ctrl-C to stop\n`);
           await untilInterrupted();
         }
       } finally {

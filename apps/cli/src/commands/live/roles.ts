@@ -9,6 +9,7 @@ import { createLogger, natsAuthFromCreds } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
+import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, computeShareOption, credsOption, int, natsOption, threadsOption } from './options';
 
 const logger = (ns: string) => createLogger(ns, process.env['SEMAIGC_LOG_LEVEL'] ?? 'info');
@@ -20,11 +21,19 @@ export function coordinatorCommand(): Command {
     )
     .addOption(natsOption())
     .addOption(credsOption('coordinator'))
-    .option('--host <addr>', 'HTTP listen address; 0.0.0.0 lets phones on the LAN join', '0.0.0.0')
+    .option(
+      '--host <addr>',
+      'HTTP listen address (default loopback only); 0.0.0.0 lets phones on the LAN join',
+      '127.0.0.1',
+    )
     .addOption(new Option('--port <n>', 'HTTP port').default(8080).argParser(int('--port', 0, 65535)))
     .option('--runs <dir>', 'where runs/<trial-id>/ go', 'runs')
     .addOption(bundleOption())
     .option('--public-url <url>', 'base URL phones use in the join link (default http://<lan-ip>:<port>)')
+    .addOption(
+      tokenOption('API token for the dashboard and mutating routes (default: a random one, printed)'),
+    )
+    .addOption(dataDirOption())
     .action(
       async (o: {
         nats: string;
@@ -34,6 +43,8 @@ export function coordinatorCommand(): Command {
         runs: string;
         bundle?: string;
         publicUrl?: string;
+        token?: string;
+        dataDir: string[];
       }) => {
         const c = await startCoordinator({
           natsUrl: o.nats,
@@ -44,9 +55,12 @@ export function coordinatorCommand(): Command {
           webRoot: RECEIVER_WEB_ROOT,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
           ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+          ...(o.token ? { apiToken: o.token } : {}),
+          dataDirs: o.dataDir,
           logger: logger('coordinator'),
         });
-        process.stdout.write(`coordinator: dashboard ${c.url}/dashboard/, phones join ${c.joinUrl}\n`);
+        // The only place the token is shown: the operator's terminal.
+        process.stdout.write(`coordinator: dashboard ${c.dashboardUrl}, phones join ${c.joinUrl}\n`);
         await untilInterrupted();
         await c.close();
       },

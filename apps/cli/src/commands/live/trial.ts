@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { loadTrialConfig, renderSummaryTable, type TrialInfo } from '@semaigc/coordinator';
+import { tokenOption } from './security-options';
 
 const POLL_MS = 1000;
 
@@ -21,13 +22,19 @@ export function trialCommand(): Command {
     .description('Run a trial config (YAML or JSON) on a running coordinator and print its summary.')
     .argument('<config>', 'trial config file (see apps/coordinator/README.md, "Trial config")')
     .option('--coordinator <url>', 'the coordinator HTTP URL', 'http://127.0.0.1:8080')
-    .action(async (file: string, o: { coordinator: string }) => {
+    .addOption(
+      tokenOption("the coordinator's API token (printed by 'semaigc lab' and 'semaigc coordinator')"),
+    )
+    .action(async (file: string, o: { coordinator: string; token?: string }) => {
       const config = await loadTrialConfig(file);
       const base = o.coordinator.replace(/\/+$/, '');
       const started = await json<{ trialId: string }>(
         await fetch(`${base}/api/trials`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: {
+            'content-type': 'application/json',
+            ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+          },
           body: JSON.stringify(config),
         }),
         'start trial',
