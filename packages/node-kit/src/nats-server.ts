@@ -4,6 +4,15 @@
  * server when no --nats URL is given; packages/testkit re-exports it for tests. `stop()` is awaited: it sends
  * SIGTERM, waits for the exit (SIGKILL after a grace period) and removes the temp dir, so
  * no orphan process or directory survives a test.
+ *
+ * The server also dies with the process that started it when that process cannot stop it
+ * (SIGKILL, a crash): on Linux it is started through util-linux's `setpriv --pdeathsig KILL`,
+ * so the kernel kills it the moment its parent dies. That is the simplest robust way with
+ * Node on Debian: no helper process to keep alive or to be killed first (a pipe-watching
+ * shell could itself be SIGKILLed), nothing to compile (Node has no prctl), and `setpriv`
+ * execs nats-server, so `pid` is the server's own. Where `setpriv` is missing the server is
+ * started directly. Store dirs left by a killed parent are removed at the next start
+ * (`cleanStaleStoreDirs`): each holds an owner file with the starting process's pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +48,73 @@ export interface NatsServer {
 export const DEFAULT_NATS_READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 3_000;
 const START_ATTEMPTS = 3;
+/** Store dirs are `<tmpdir>/semaigc-nats-XXXXXX`; the owner file names who made them. */
+const STORE_PREFIX = 'semaigc-nats-';
+const OWNER_FILE = 'semaigc-owner.json';
+
+function executable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The executable `name` resolves to (a path as given, a bare name on PATH), or null. */
+function which(name: string): string | null {
+  if (name.includes('/')) return executable(name) ? name : null;
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    const p = path.join(dir || '.', name);
+    if (executable(p)) return p;
+  }
+  return null;
+}
+
+/** Whether `pid` runs; a zombie (dead, not yet reaped: containers' init may never reap) does not. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/**
+ * Removes store dirs whose owner process is gone (a lab that was SIGKILLed); returns the
+ * dirs removed. Dirs without an owner file are left alone (another version's, or being
+ * created right now).
+ */
+export function cleanStaleStoreDirs(tmpDir: string = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpDir).filter((n) => n.startsWith(STORE_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = path.join(tmpDir, name);
+    let owner: { pid?: unknown; serverPid?: unknown };
+    try {
+      owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as typeof owner;
+    } catch {
+      continue;
+    }
+    const pids = [owner.pid, owner.serverPid].filter((p): p is number => Number.isInteger(p));
+    if (pids.length === 0 || pids.some(alive)) continue;
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
 
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -49,8 +125,8 @@ async function startOnce(
   opts: Required<Omit<NatsServerOptions, 'args'>> & { args: string[] },
 ): Promise<NatsServer> {
   const port = await freePort();
-  const storeDir = opts.jetstream ? fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-nats-')) : null;
-  const args = [
+  const storeDir = opts.jetstream ? fs.mkdtempSync(path.join(os.tmpdir(), STORE_PREFIX)) : null;
+  const serverArgs = [
     '-a',
     '127.0.0.1',
     '-p',
@@ -58,8 +134,20 @@ async function startOnce(
     ...(storeDir ? ['-js', '-sd', storeDir] : []),
     ...opts.args,
   ];
+  // Through setpriv only when the server binary resolves, so a missing one still fails as
+  // "cannot start" below rather than as setpriv's exit code.
+  const setpriv = process.platform === 'linux' && which(opts.binary) ? which('setpriv') : null;
+  const [command, args] = setpriv
+    ? [setpriv, ['--pdeathsig', 'KILL', '--', opts.binary, ...serverArgs]]
+    : [opts.binary, serverArgs];
   const lines: string[] = [];
-  const child = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (storeDir && child.pid !== undefined) {
+    fs.writeFileSync(
+      path.join(storeDir, OWNER_FILE),
+      JSON.stringify({ pid: process.pid, serverPid: child.pid }) + '\n',
+    );
+  }
   const keep = (buf: Buffer): void => {
     for (const l of buf.toString().split('\n')) if (l) lines.push(l);
     if (lines.length > opts.keepLogLines) lines.splice(0, lines.length - opts.keepLogLines);
@@ -125,6 +213,7 @@ async function startOnce(
 
 /** Starts nats-server; retries on a port race. */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
+  cleanStaleStoreDirs();
   const opts = {
     binary: options.binary ?? 'nats-server',
     jetstream: options.jetstream ?? true,

@@ -145,7 +145,7 @@ export function labCommand(): Command {
         });
         closers.push(() => coordinator.close());
         process.stdout.write(
-          `lab: NATS ${natsUrl}${nats ? ' (private)' : ''}` +
+          `lab: NATS ${natsUrl}${nats ? ` (private, pid ${nats.pid})` : ''}` +
             (creds
               ? `, role credentials in ${creds.dir} (observer: --creds ${creds.files.observer})\n`
               : '\n') +
