@@ -42,7 +42,16 @@ export function writeCalibration(file: string, c: CalibrationInput): void {
       'quality = caption consistency of the default receiver variant on the test captions; a = 0 is Local AIGC ' +
       '(no channel, repeated under every SNR), a = T̂ decodes the received latent without receiver steps',
   };
-  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
+  // one sample per line: ~10⁴ samples stay readable and a few hundred kB
+  const text = JSON.stringify(
+    { ...json, quality: { ...json.quality, samples: '@SAMPLES@' } },
+    null,
+    2,
+  ).replace(
+    '"@SAMPLES@"',
+    '[\n' + c.samples.map((x) => `      ${JSON.stringify(x)}`).join(',\n') + '\n    ]',
+  );
+  fs.writeFileSync(file, text + '\n');
 }
 
 /** Long-format points for the charts: received and the two controls as separate series. */
