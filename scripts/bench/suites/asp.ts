@@ -4,8 +4,9 @@
  * setting (profile agod-code), one row per policy with the Table III / V metrics.
  *
  * Learners come from the checkpoints of `semaigc asp train` in --run (default
- * runs/asp/latest); without checkpoints there, or with --quick, they are trained here on the
- * tiny --quick budget, and the rows say so (`budget`). Per replicate seed every policy meets
+ * runs/asp/latest); a learner without a checkpoint for a seed is left out for that seed (its
+ * row's n says how many seeds it has). With --quick they are trained here on the tiny
+ * --quick budget instead, and the rows say so (`budget`). Per replicate seed every policy meets
  * the same world and the same held-out evaluation episodes; a row's metric is the mean over
  * seeds of each seed's mean over episodes (testRewardCi95: the 95% half-width over seeds).
  * decisionMsP99 is the 99th percentile of the wall time of single `decide` calls (plain-JS
@@ -53,16 +54,17 @@ function wasmPaths(): string {
   );
 }
 
-/** The learner for (policy, seed): the run's checkpoint, or one trained on the quick budget. */
+/** The learner for (policy, seed): the run's checkpoint, one trained on the quick budget, or none. */
 function learnerFor(
   dir: string,
   policy: (typeof LEARNER_NAMES)[number],
   seed: number,
   profile: AspProfile,
   quick: boolean,
-): { learner: Learner; budget: string } {
+): { learner: Learner; budget: string } | null {
   const file = path.join(dir, 'checkpoints', `${policy}-seed${seed}.json`);
-  if (!quick && fs.existsSync(file)) {
+  if (!quick) {
+    if (!fs.existsSync(file)) return null;
     const c = JSON.parse(fs.readFileSync(file, 'utf8')) as LearnerCheckpoint;
     const cfg = resolveTrainConfig(c.config);
     return {
@@ -96,6 +98,7 @@ export default async function asp(ctx: SuiteContext): Promise<SuiteResult> {
     const learners: Learner[] = [];
     for (const name of LEARNER_NAMES) {
       const l = learnerFor(dir, name, seed, profile, quick);
+      if (!l) continue;
       learners.push(l.learner);
       budgets.set(name, l.budget);
       policies.push(new LearnerPolicy(l.learner, seed));
