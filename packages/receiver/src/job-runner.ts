@@ -1,11 +1,16 @@
 /**
- * Runs the jobs the coordinator (or an edge) sends to one receiver, one at a time in arrival
- * order, the same on the page and headless: decode the message, `ReceiverCore.handle`
+ * Runs the jobs the coordinator (or an edge) sends to one receiver, at most `maxConcurrent`
+ * at a time (default 1) in arrival order, the same on the page and headless: decode the message, `ReceiverCore.handle`
  * (receiver steps, decode, quality, the record), then send the record and a preview of the
  * image. Errors are data: a payload that does not decode is answered with an `error` (the
  * coordinator logs it with this node's id); a job that fails after decoding produces a
  * failed record. Either way the runner keeps going. Transports stay outside: bytes come in
  * through `enqueue`, messages leave through `send` (a `NodeSession`'s, on either transport).
+ *
+ * The limit is what makes a weak device emulated as one: a receiver at compute share p
+ * stretches each step by sleeping, and sleeps overlap freely, so without the queue nine
+ * jobs would "run" at once on a device that can run one. Jobs beyond the limit wait, and
+ * the wait is part of the record's `timings.queueMs` (with the edge's queue, if any).
  */
 import type { DecodedImage } from '@semaigc/diffusion';
 import {
@@ -35,6 +40,8 @@ export interface JobRunnerOptions {
   /** Delivers a record, preview or error to the coordinator; throws if the message does not validate. */
   send: (msg: RecordMessage | PreviewMessage | ErrorMessage) => void;
   onOutcome?: (o: JobOutcome) => void;
+  /** Jobs run at once (the node's announced `maxConcurrent`; default 1). */
+  maxConcurrent?: number;
 }
 
 /** Decodes one job message; throws the protocol's errors or BadPayloadError. */
@@ -49,15 +56,40 @@ export function decodeJob(source: string, bytes: ArrayBuffer | Uint8Array): Rece
 }
 
 export class JobRunner {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly jobs = new Set<Promise<void>>();
+  /** Jobs waiting for a slot, oldest first: each resolves its job's start. */
+  private readonly waiting: (() => void)[] = [];
+  private readonly maxConcurrent: number;
   inFlight = 0;
   queued = 0;
 
-  constructor(private readonly o: JobRunnerOptions) {}
+  constructor(private readonly o: JobRunnerOptions) {
+    const max = o.maxConcurrent ?? 1;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new TypeError(`JobRunner: maxConcurrent must be an integer >= 1, got ${max}`);
+    }
+    this.maxConcurrent = max;
+  }
 
   /** Resolves once every job enqueued so far has finished. */
-  idle(): Promise<void> {
-    return this.tail;
+  async idle(): Promise<void> {
+    await Promise.all([...this.jobs]);
+  }
+
+  /** Waits for a free slot (FIFO); the slot is the caller's until `release`. */
+  private slot(): Promise<void> {
+    if (this.inFlight + this.waiting.length < this.maxConcurrent) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the oldest waiting job, or frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   /**
@@ -77,12 +109,22 @@ export class JobRunner {
     }
     const payloadBytes = job.type === 'request' ? 0 : bytes.byteLength;
     this.queued++;
-    this.tail = this.tail.then(() => this.run(job, { arrivedAt, payloadBytes }));
+    const done = this.slot()
+      .then(() =>
+        this.run(job, { arrivedAt, payloadBytes, queuedMs: Math.max(0, this.o.clock() - arrivedAt) }),
+      )
+      .finally(() => {
+        this.release();
+        this.jobs.delete(done);
+      });
+    this.jobs.add(done);
   }
 
-  private async run(job: ReceiverJob, arrival: { arrivedAt: number; payloadBytes: number }): Promise<void> {
+  private async run(
+    job: ReceiverJob,
+    arrival: { arrivedAt: number; payloadBytes: number; queuedMs: number },
+  ): Promise<void> {
     this.queued--;
-    this.inFlight++;
     this.o.onOutcome?.({ kind: 'started', job, queued: this.queued });
     const request: RequestBody = job.type === 'request' ? job : job.request;
     try {
@@ -110,8 +152,6 @@ export class JobRunner {
         }
       }
       this.o.onOutcome?.({ kind: 'failed', request, record, reason: e.reason });
-    } finally {
-      this.inFlight--;
     }
   }
 }

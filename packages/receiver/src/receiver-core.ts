@@ -53,6 +53,8 @@ export interface Arrival {
   arrivedAt: number;
   /** Encoded size of the payload message (0 for Local AIGC). */
   payloadBytes: number;
+  /** How long the job waited in the receiver's queue before it started (default 0). */
+  queuedMs?: number;
   retries?: number;
 }
 
@@ -213,7 +215,8 @@ export class ReceiverCore {
       hRe: ch?.hRe ?? 1,
       hIm: ch?.hIm ?? 0,
       timings: {
-        queueMs: edge ? edge.timings.queueMs : 0,
+        // Both queues the request waited in: the edge's and this receiver's.
+        queueMs: (edge ? edge.timings.queueMs : 0) + (arrival.queuedMs ?? 0),
         textEncodeMs: (edge ? edge.timings.textEncodeMs : 0) + own.textEncodeMs,
         edgeStepsMs: edge ? edge.timings.edgeStepsMs : 0,
         txEmulatedMs: edge ? edge.timings.txEmulatedMs : 0,

@@ -107,11 +107,20 @@ function imageJob(requestId: string): Uint8Array {
 }
 
 /** A runner whose sends are collected (or refused by `refuse`). */
-function runner(refuse: (m: Message) => boolean = () => false) {
+function runner(
+  refuse: (m: Message) => boolean = () => false,
+  device: { computeShare?: number; maxConcurrent?: number } = {},
+) {
   const sent: Message[] = [];
   const outcomes: JobOutcome[] = [];
-  const core = new ReceiverCore({ pipeline, nodeId: NODE, capabilities });
+  const core = new ReceiverCore({
+    pipeline,
+    nodeId: NODE,
+    capabilities,
+    ...(device.computeShare ? { computeShare: device.computeShare } : {}),
+  });
   const r = new JobRunner({
+    ...(device.maxConcurrent ? { maxConcurrent: device.maxConcurrent } : {}),
     core,
     nodeId: NODE,
     clock: Date.now,
@@ -218,4 +227,34 @@ test('a record the link refuses is reported as an error; a link that refuses eve
   all.r.enqueue('image', imageJob('img-b'));
   await all.r.idle();
   expect(all.outcomes.map((o) => o.kind)).toEqual(['started', 'failed', 'started', 'failed']);
+});
+
+test('a slow device (share 0.2) honours maxConcurrent 2: never 3 at once, the wait is in queueMs', async () => {
+  const { r, sent, outcomes } = runner(() => false, { computeShare: 0.2, maxConcurrent: 2 });
+  let most = 0;
+  for (const id of ['slow-1', 'slow-2', 'slow-3']) {
+    r.enqueue('request', encode(makeMessage('request', body(id))));
+  }
+  const tick = setInterval(() => (most = Math.max(most, r.inFlight)), 5);
+  await r.idle();
+  clearInterval(tick);
+  expect(most).toBe(2);
+  const queuedAtStart = outcomes.flatMap((o) => (o.kind === 'started' ? [o.queued] : []));
+  expect(queuedAtStart).toEqual([2, 1, 0]);
+  const records = sent.filter((m): m is RecordMessage => m.type === 'record');
+  const first = records.filter((m) => m.requestId !== 'slow-3').map((m) => m.timings.receiverStepsMs ?? 0);
+  const third = records.find((m) => m.requestId === 'slow-3')!;
+  // slow-3 waited until one of the first two finished: at least that one's receiver steps.
+  expect(third.timings.queueMs).toBeGreaterThanOrEqual(Math.min(...first));
+  expect(
+    records.filter((m) => m.requestId !== 'slow-3').every((m) => m.timings.queueMs! < third.timings.queueMs!),
+  ).toBe(true);
+}, 120_000);
+
+test('maxConcurrent must be a whole number of jobs', () => {
+  const core = new ReceiverCore({ pipeline, nodeId: NODE, capabilities });
+  const make = (maxConcurrent: number) =>
+    new JobRunner({ core, nodeId: NODE, clock: Date.now, send: () => undefined, maxConcurrent });
+  expect(() => make(0)).toThrow(/maxConcurrent must be an integer >= 1, got 0/);
+  expect(() => make(1.5)).toThrow(/maxConcurrent/);
 });
