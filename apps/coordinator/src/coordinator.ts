@@ -46,7 +46,12 @@ import { countDrop, createMetrics, type CoordinatorMetrics } from './metrics';
 import { encodePng } from './recorder/png';
 import { runFiles } from './recorder/recorder';
 import type { TrialSummary } from './recorder/summary';
-import { NodeRegistry, type NodeEntry, type NodeTransport } from './registry/node-registry';
+import {
+  HelloRefusedError,
+  NodeRegistry,
+  type NodeEntry,
+  type NodeTransport,
+} from './registry/node-registry';
 import { makeTrialId } from './trial/ids';
 import type { RunTrialOptions, TrialLinks } from './trial/links';
 import { TrialRun } from './trial/trial-run';
@@ -172,8 +177,14 @@ class Coordinator implements CoordinatorInbox {
 
   // ---- inbox -------------------------------------------------------------------------
 
-  hello(msg: HelloMessage, transport: NodeTransport): WelcomeMessage {
-    this.registry.hello(msg, transport);
+  hello(msg: HelloMessage, transport: NodeTransport): WelcomeMessage | ErrorMessage {
+    try {
+      this.registry.hello(msg, transport);
+    } catch (err) {
+      if (!(err instanceof HelloRefusedError)) throw err;
+      this.drop({ via: transport.kind, where: 'hello', nodeId: msg.nodeId, err });
+      return errorMessage(err.code, err.message, { nodeId: msg.nodeId });
+    }
     return makeMessage('welcome', {
       nodeId: msg.nodeId,
       coordinatorId: this.coordinatorId,
@@ -201,9 +212,14 @@ class Coordinator implements CoordinatorInbox {
     this.registry.bye(msg);
   }
 
-  record(msg: RecordMessage, via: Via): void {
-    if (this.active?.run.onRecord(msg)) {
+  record(msg: RecordMessage, via: Via, sender: string = msg.receiverId): void {
+    const verdict = this.active?.run.onRecord(msg, sender) ?? { kind: 'unknown' };
+    if (verdict.kind === 'due') {
       this.metrics.records.accepted += 1;
+      return;
+    }
+    if (verdict.kind === 'not-due') {
+      this.notDue(via, 'record', sender, verdict.why);
       return;
     }
     this.metrics.records.unknown += 1;
@@ -213,8 +229,12 @@ class Coordinator implements CoordinatorInbox {
     );
   }
 
-  preview(msg: PreviewMessage, via: Via): void {
+  preview(msg: PreviewMessage, via: Via, sender: string = msg.receiverId): void {
     this.metrics.previews.received += 1;
+    // Only the running trial's requests get a preview, one each, from their receiver.
+    const verdict = this.active?.run.onPreview(msg, sender) ?? { kind: 'unknown' };
+    if (verdict.kind === 'not-due') this.notDue(via, 'preview', sender, verdict.why);
+    if (verdict.kind !== 'due') return;
     this.hub?.toDashboards('preview', encode(msg));
     const runDir = this.trials.get(msg.trialId)?.info.runDir;
     if (!runDir) return;
@@ -231,7 +251,12 @@ class Coordinator implements CoordinatorInbox {
   }
 
   error(msg: ErrorMessage, via: Via, nodeId: string): void {
-    const used = this.active?.run.onError(msg, nodeId) ?? false;
+    const verdict = this.active?.run.onError(msg, nodeId) ?? { kind: 'unknown' };
+    if (verdict.kind === 'not-due') {
+      this.notDue(via, 'error', nodeId, verdict.why);
+      return;
+    }
+    const used = verdict.kind === 'due';
     this.log.warn(
       { nodeId, via, code: msg.code, requestId: msg.requestId, reason: msg.reason, used },
       'error from node',
@@ -245,6 +270,11 @@ class Coordinator implements CoordinatorInbox {
       this.hub.sendToNode(receiverId, msg.type, bytes);
       this.metrics.relayed[msg.type] += 1;
     }
+  }
+
+  /** A record, error or preview from a node it is not due from: counted and logged as NOT_DUE. */
+  private notDue(via: Via, where: string, nodeId: string, why: string): void {
+    this.drop({ via, where, nodeId, err: new ProtocolError(why, { code: 'NOT_DUE' }) });
   }
 
   drop(r: DropReport): void {

@@ -4,7 +4,7 @@
  * and a preview. They do no inference — what is under test is the coordinator — but every
  * byte they send is an encoded protocol message, checked by the coordinator's decoder.
  */
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type Authenticator, connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
   type Capabilities,
   decode,
@@ -87,8 +87,9 @@ abstract class Peer {
     readonly capabilities: Capabilities = caps(),
   ) {}
 
-  async start(natsUrl: string): Promise<this> {
-    this.nc = await connect({ servers: natsUrl });
+  /** `authenticator`: the role's credentials on an authenticated server (node-kit's readNatsCreds). */
+  async start(natsUrl: string, authenticator?: Authenticator): Promise<this> {
+    this.nc = await connect({ servers: natsUrl, ...(authenticator ? { authenticator } : {}) });
     this.subscribe();
     await this.nc.flush();
     await this.hello();
@@ -356,6 +357,7 @@ export function recordFor(
     failed: false,
     failure: null,
     retries: req.attempt,
+    attempt: req.attempt,
     receiver: receiverCaps,
     edge: null,
     startedAt: req.createdAt,

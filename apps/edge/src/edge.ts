@@ -108,7 +108,14 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const fail = (req: RequestMessage, code: ErrorCode, reason: string): void => {
     nc.publish(
       req.replyTo,
-      encode(errorMessage(code, reason, { requestId: req.requestId, trialId: req.trialId, nodeId: id })),
+      encode(
+        errorMessage(code, reason, {
+          requestId: req.requestId,
+          trialId: req.trialId,
+          nodeId: id,
+          attempt: req.attempt,
+        }),
+      ),
     );
   };
 

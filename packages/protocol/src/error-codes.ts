@@ -50,6 +50,15 @@ export const ERROR_CODES = {
     retryable: false,
   },
   NODE_ID_IN_USE: { description: 'a live session already holds this node id', retryable: false },
+  ROLE_CHANGE: {
+    description: "a hello would change an online node's role or transport (say bye first, or use another id)",
+    retryable: false,
+  },
+  NOT_DUE: {
+    description:
+      "a record, error or preview from a node the request's current attempt is not assigned to, or for another attempt",
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -137,14 +137,22 @@ export class JobRunner {
         // the preview is for people watching; the record above is what counts
       }
     } catch (err) {
-      const e = toErrorMessage(err, { requestId: request.requestId, nodeId: this.o.nodeId });
+      const e = toErrorMessage(err, {
+        requestId: request.requestId,
+        nodeId: this.o.nodeId,
+        attempt: request.attempt,
+      });
       // A failure inside inference is the model's, not a bug of the receiver.
       const code: ErrorCode = e.code === 'INTERNAL' ? 'MODEL_ERROR' : e.code;
       const record = this.o.core.failedRecord(request, code, e.reason, arrival);
       try {
         this.o.send(record);
       } catch (sendErr) {
-        const fault = toErrorMessage(sendErr, { requestId: request.requestId, nodeId: this.o.nodeId });
+        const fault = toErrorMessage(sendErr, {
+          requestId: request.requestId,
+          nodeId: this.o.nodeId,
+          attempt: request.attempt,
+        });
         try {
           this.o.send(fault);
         } catch {

@@ -244,6 +244,7 @@ export class ReceiverCore {
           }
         : null,
       retries: arrival.retries ?? request.attempt,
+      attempt: request.attempt,
       receiver: this.opts.capabilities(),
       edge: null,
       startedAt: request.createdAt,

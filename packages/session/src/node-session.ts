@@ -79,6 +79,8 @@ export class NodeSession {
   private closing: Promise<void> = Promise.resolve();
   private readonly outbox: Outbox<[SessionSendType, Uint8Array]>;
   private readonly helloTimeoutMs: number;
+  /** Sent with every hello: tells the coordinator this run of the node from another one with its id. */
+  readonly instance = randomInstanceId();
   private readonly helloRetryMs: number;
   /** The latest welcome (kept across reconnects for the clock offset). */
   welcome: WelcomeMessage | null = null;
@@ -210,7 +212,14 @@ export class NodeSession {
     let bytes: Uint8Array;
     try {
       bytes = encode(
-        makeMessage('hello', { nodeId, role, name, capabilities: this.o.capabilities(), sentAt: Date.now() }),
+        makeMessage('hello', {
+          nodeId,
+          role,
+          name,
+          capabilities: this.o.capabilities(),
+          sentAt: Date.now(),
+          instance: this.instance,
+        }),
       );
     } catch (err) {
       // Our own hello does not validate (e.g. bad capabilities): asking again cannot help.
@@ -241,6 +250,14 @@ export class NodeSession {
       return;
     }
     if (answer.type === 'welcome') this.dispatch({ kind: 'welcome', welcome: answer, epoch });
+    else if (answer.code === 'NODE_ID_IN_USE')
+      // The id's other holder may be this node's previous run, not yet timed out: ask again later.
+      this.dispatch({
+        kind: 'hello-failed',
+        detail: `hello refused for now: ${answer.reason}`,
+        epoch,
+        hello,
+      });
     else this.dispatch({ kind: 'refused', detail: `hello refused: ${answer.code}: ${answer.reason}`, epoch });
   }
 
@@ -276,4 +293,10 @@ export class NodeSession {
     });
     this.o.transport.send('heartbeat', encode(msg));
   }
+}
+
+/** 16 random hex digits (Web Crypto: Node and browsers). */
+function randomInstanceId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(8));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

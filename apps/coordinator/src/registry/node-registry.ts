@@ -5,6 +5,11 @@
  * beats by default) goes offline, and so does one that says `bye`. A node that says hello
  * again with the same id is the same node: it keeps its identity, its first-seen time and
  * its trial assignment (a phone that reloads the page or changes network).
+ *
+ * While a node is online its id is taken: a hello that would change its role or transport
+ * is refused (ROLE_CHANGE), and so is one over NATS from another running instance of a node
+ * with that id (NODE_ID_IN_USE; the hello's `instance` tells them apart). Once the node said
+ * bye or timed out, the id is free again.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -14,6 +19,7 @@ import {
   type HeartbeatMessage,
   type HelloMessage,
   type NodeRole,
+  ProtocolError,
 } from '@semaigc/protocol';
 import type { NodeSummary } from '../api-types';
 
@@ -21,7 +27,41 @@ import type { NodeSummary } from '../api-types';
 export type NodeTransport = { kind: 'nats' } | { kind: 'socket'; socketId: string | null };
 
 /** A node as the registry keeps it: the API's NodeSummary with how to reach it. */
-export type NodeEntry = Omit<NodeSummary, 'transport'> & { transport: NodeTransport };
+export type NodeEntry = Omit<NodeSummary, 'transport'> & {
+  transport: NodeTransport;
+  /** The hello's `instance` (a random id per running session), if it sent one. */
+  instance?: string;
+};
+
+/** A hello the registry refuses; `code` is ROLE_CHANGE or NODE_ID_IN_USE. */
+export class HelloRefusedError extends ProtocolError {}
+
+/** Why a hello may not take `known`'s id now, or null when it may. */
+export function helloConflict(
+  known: NodeEntry | undefined,
+  msg: HelloMessage,
+  transport: NodeTransport,
+): HelloRefusedError | null {
+  if (!known || known.status !== 'online') return null;
+  const id = msg.nodeId;
+  if (known.role !== msg.role)
+    return new HelloRefusedError(`node ${id} is online as ${known.role}; a hello as ${msg.role} is refused`, {
+      code: 'ROLE_CHANGE',
+    });
+  if (known.transport.kind !== transport.kind)
+    return new HelloRefusedError(
+      `node ${id} is online over ${known.transport.kind}; a hello over ${transport.kind} is refused`,
+      { code: 'ROLE_CHANGE' },
+    );
+  // Over socket.io the hub decides (a reloaded page is a new instance on a new socket, and
+  // its old socket is gone); over NATS there is no connection to tell two processes apart.
+  if (transport.kind === 'nats' && known.instance !== undefined && known.instance !== msg.instance)
+    return new HelloRefusedError(
+      `node id ${id} is held by another running session; pick another id or wait until that one leaves`,
+      { code: 'NODE_ID_IN_USE' },
+    );
+  return null;
+}
 
 export interface NodeRegistryEvents {
   /** First hello, or a hello after being offline / from a new connection. */
@@ -76,9 +116,12 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
     this.timer = null;
   }
 
+  /** Registers the hello's node; throws HelloRefusedError when the id is taken (helloConflict). */
   hello(msg: HelloMessage, transport: NodeTransport): { entry: NodeEntry; reconnect: boolean } {
     const now = this.now();
     const known = this.nodes.get(msg.nodeId);
+    const conflict = helloConflict(known, msg, transport);
+    if (conflict) throw conflict;
     const entry: NodeEntry = {
       nodeId: msg.nodeId,
       role: msg.role,
@@ -97,6 +140,7 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
       reportedQueued: 0,
       assigned: known?.assigned ?? 0,
       trialId: known?.trialId ?? null,
+      ...(msg.instance === undefined ? {} : { instance: msg.instance }),
     };
     this.nodes.set(msg.nodeId, entry);
     const reconnect = known !== undefined;
@@ -213,5 +257,6 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
 }
 
 export function summarize(n: NodeEntry): NodeSummary {
-  return { ...n, capabilities: { ...n.capabilities }, transport: n.transport.kind };
+  const { instance: _instance, ...rest } = n;
+  return { ...rest, capabilities: { ...rest.capabilities }, transport: n.transport.kind };
 }

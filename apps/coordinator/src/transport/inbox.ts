@@ -28,12 +28,16 @@ export interface DropReport {
 }
 
 export interface CoordinatorInbox {
-  /** Registers the node and returns the welcome to send back. */
-  hello(msg: HelloMessage, transport: NodeTransport): WelcomeMessage;
+  /** Registers the node and returns the welcome to send back, or the refusal (ROLE_CHANGE, NODE_ID_IN_USE). */
+  hello(msg: HelloMessage, transport: NodeTransport): WelcomeMessage | ErrorMessage;
   heartbeat(msg: HeartbeatMessage, via: Via): void;
   bye(msg: ByeMessage): void;
-  record(msg: RecordMessage, via: Via): void;
-  preview(msg: PreviewMessage, via: Via): void;
+  /**
+   * `sender`: who sent it, as far as the transport knows (the socket's node over socket.io);
+   * default: the receiver the message names (NATS subjects carry no sender id).
+   */
+  record(msg: RecordMessage, via: Via, sender?: string): void;
+  preview(msg: PreviewMessage, via: Via, sender?: string): void;
   error(msg: ErrorMessage, via: Via, nodeId: string): void;
   /** A latent/image seen on its way to `receiverId` (NATS); `bytes` is relayed unchanged. */
   payload(receiverId: string, msg: LatentMessage | ImageMessage, bytes: Uint8Array): void;

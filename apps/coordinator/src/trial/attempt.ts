@@ -21,11 +21,13 @@ import {
   edgeRequestSubject,
   encode,
   type ErrorMessage,
+  type PreviewMessage,
   type RecordMessage,
   type RequestMessage,
 } from '@semaigc/protocol';
 import type { EdgeChoice } from '../edges/selector';
 import type { NodeEntry, NodeRegistry } from '../registry/node-registry';
+import { errorVerdict, previewVerdict, recordVerdict, type Verdict } from './acceptance';
 import type { TrialLinks } from './links';
 import { failOutcome, type FailOutcome, type Outcome } from './outcome';
 
@@ -41,6 +43,7 @@ export interface AttemptOptions {
 }
 
 interface OpenAttempt {
+  attempt: number;
   receiverId: string;
   edgeId: string | null;
   /** The payload left the edge (seen on the receiver's subject): losing the edge no longer matters. */
@@ -62,6 +65,8 @@ function isNoResponders(err: unknown): boolean {
 /** The trial's open attempts, one per request at most, and the events that settle them. */
 export class Attempts {
   private readonly open = new Map<string, OpenAttempt>();
+  /** Requests sent whose preview has not come yet → their receiver (one preview each). */
+  private readonly previews = new Map<string, string>();
 
   constructor(private readonly o: AttemptOptions) {}
 
@@ -89,6 +94,7 @@ export class Attempts {
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const attempt: OpenAttempt = {
+        attempt: request.attempt,
         receiverId: request.receiverId,
         edgeId: edge?.nodeId ?? null,
         delivered: local,
@@ -112,6 +118,7 @@ export class Attempts {
         waitMs,
       );
       this.open.set(request.requestId, attempt);
+      this.previews.set(request.requestId, request.receiverId);
       if (edge) registry.reserve(edge.nodeId);
       const bytes = encode(msg);
       if (local) {
@@ -171,21 +178,33 @@ export class Attempts {
 
   // ---- events from the coordinator ---------------------------------------------------------
 
-  /** A record from a receiver; false if it is not one of this trial's open attempts. */
-  onRecord(record: RecordMessage): boolean {
-    const a = record.trialId === this.o.trialId ? this.open.get(record.requestId) : undefined;
-    if (!a) return false;
-    a.settle({ kind: 'record', record });
-    return true;
+  private due(requestId: string | undefined): (OpenAttempt & { trialId: string }) | undefined {
+    const a = requestId === undefined ? undefined : this.open.get(requestId);
+    return a && { ...a, trialId: this.o.trialId };
   }
 
-  /** A wire error about one of the open requests (edge late error, receiver failure). */
-  onError(err: ErrorMessage, nodeId: string): boolean {
-    const a = err.requestId ? this.open.get(err.requestId) : undefined;
-    if (!a) return false;
-    const fromEdge = a.edgeId !== null && nodeId === a.edgeId;
-    a.settle(failOutcome(err.code, `${nodeId}: ${err.reason}`, { edgeId: fromEdge ? a.edgeId : null }));
-    return true;
+  /** A record from `sender`: settles its attempt only when it is due (acceptance.ts). */
+  onRecord(record: RecordMessage, sender: string): Verdict {
+    const verdict = recordVerdict(this.due(record.requestId), record, sender);
+    if (verdict.kind === 'due') this.open.get(record.requestId)!.settle({ kind: 'record', record });
+    return verdict;
+  }
+
+  /** A wire error from `sender` about an open request (edge late error, receiver failure). */
+  onError(err: ErrorMessage, sender: string): Verdict {
+    const verdict = errorVerdict(this.due(err.requestId), err, sender);
+    if (verdict.kind !== 'due') return verdict;
+    const a = this.open.get(err.requestId!)!;
+    const fromEdge = a.edgeId !== null && sender === a.edgeId;
+    a.settle(failOutcome(err.code, `${sender}: ${err.reason}`, { edgeId: fromEdge ? a.edgeId : null }));
+    return verdict;
+  }
+
+  /** A preview from `sender`: due once per request sent in this trial, from its receiver. */
+  onPreview(preview: PreviewMessage, sender: string): Verdict {
+    const verdict = previewVerdict(this.o.trialId, this.previews.get(preview.requestId), preview, sender);
+    if (verdict.kind === 'due') this.previews.delete(preview.requestId);
+    return verdict;
   }
 
   /** The request's latent/image left the edge. */

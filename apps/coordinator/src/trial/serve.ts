@@ -146,6 +146,7 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
         deliver: d.deliver,
         checkpointId: d.checkpointId,
         receiverVariant: d.receiverVariant,
+        attempt,
       },
       edgeId: edge ? f.edgeId : null,
       receiverCapabilities: receiver.capabilities,

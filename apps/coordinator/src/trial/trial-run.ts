@@ -15,7 +15,14 @@
  */
 import * as fs from 'node:fs/promises';
 import { createSnrProcess, loadSnrTrace } from '@semaigc/channel';
-import { describeError, encode, type ErrorMessage, makeMessage, type RecordMessage } from '@semaigc/protocol';
+import {
+  describeError,
+  encode,
+  type ErrorMessage,
+  makeMessage,
+  type PreviewMessage,
+  type RecordMessage,
+} from '@semaigc/protocol';
 import type { TrialInfo } from '../api-types';
 import { resolveGuidanceScale, resolvePrompts } from '../config/prompts';
 import { requestChannel, type TrialConfig } from '../config/trial-config';
@@ -26,6 +33,7 @@ import type { SplitPolicy } from '../policies/policy';
 import { Recorder } from '../recorder/recorder';
 import type { TrialStatus, TrialSummary } from '../recorder/summary';
 import type { NodeEntry } from '../registry/node-registry';
+import type { Verdict } from './acceptance';
 import { Attempts } from './attempt';
 import { awaitNodes, ReceiverWaits } from './await-nodes';
 import type { RunTrialOptions, TrialEnv } from './links';
@@ -76,14 +84,19 @@ export class TrialRun {
 
   // ---- inputs from the coordinator ------------------------------------------------------
 
-  /** A record from a receiver; false if it is not one this trial waits for. */
-  onRecord(record: RecordMessage): boolean {
-    return this.attempts.onRecord(record);
+  /** A record from `sender` (acceptance.ts says whether it is due). */
+  onRecord(record: RecordMessage, sender: string): Verdict {
+    return this.attempts.onRecord(record, sender);
   }
 
-  /** A wire error about one of this trial's requests (edge late error, receiver failure). */
-  onError(err: ErrorMessage, nodeId: string): boolean {
-    return this.attempts.onError(err, nodeId);
+  /** A wire error from `sender` about one of this trial's requests (edge late error, receiver failure). */
+  onError(err: ErrorMessage, sender: string): Verdict {
+    return this.attempts.onError(err, sender);
+  }
+
+  /** A preview from `sender`: due once per request of this trial, from its receiver. */
+  onPreview(preview: PreviewMessage, sender: string): Verdict {
+    return this.attempts.onPreview(preview, sender);
   }
 
   /** The request's latent/image left the edge. */

@@ -7,7 +7,7 @@ import { ERROR_CODE_NAMES, type ErrorCode } from '../error-codes';
 import { describeError, ProtocolError } from '../errors';
 import { idSchema, isSubjectToken } from '../ids';
 import { PROTOCOL_VERSION } from '../version';
-import { text, versionField } from './common';
+import { count, text, versionField } from './common';
 
 export const MAX_REASON_LENGTH = 2000;
 
@@ -20,6 +20,8 @@ export const errorSchema = z.object({
   trialId: idSchema.optional(),
   /** The node that reports it. */
   nodeId: idSchema.optional(),
+  /** The request's attempt it concerns (request.attempt), when it concerns one. */
+  attempt: count.optional(),
 });
 
 export type ErrorMessage = z.output<typeof errorSchema>;
@@ -28,6 +30,7 @@ export interface ErrorIds {
   requestId?: string;
   trialId?: string;
   nodeId?: string;
+  attempt?: number;
 }
 
 /** Builds an error message; the reason is cut to the wire limit and bad ids are dropped. */
@@ -42,6 +45,7 @@ export function errorMessage(code: ErrorCode, reason: string, ids: ErrorIds = {}
     const id = ids[k];
     if (isSubjectToken(id)) msg[k] = id;
   }
+  if (Number.isInteger(ids.attempt) && ids.attempt! >= 0) msg.attempt = ids.attempt!;
   return msg;
 }
 

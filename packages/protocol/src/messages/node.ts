@@ -20,6 +20,11 @@ export const helloSchema = z.object({
   name: text(128),
   capabilities: capabilitiesSchema,
   sentAt: epochMs,
+  /**
+   * Random per running session (process or page): a hello for an online node id from
+   * another instance is a second node claiming the id, not the same node saying hello again.
+   */
+  instance: idSchema.optional(),
 });
 
 export const welcomeSchema = z

@@ -94,6 +94,8 @@ export const recordSchema = z
     /** Why it failed (a wire error code and text); null when it did not. */
     failure: z.object({ code: z.enum(ERROR_CODE_NAMES), reason: text(2000) }).nullable(),
     retries: count,
+    /** The attempt (request.attempt) this record answers; the coordinator takes only the current one's. */
+    attempt: count.default(0),
     receiver: capabilitiesSchema,
     /** null when no edge took part. */
     edge: capabilitiesSchema.nullable(),
@@ -135,7 +137,7 @@ export type FailedRequest = Pick<
   | 'checkpointId'
   | 'receiverVariant'
   | 'latency'
-> & { channel: Pick<ChannelConfig, 'mode' | 'snrDb'> };
+> & { channel: Pick<ChannelConfig, 'mode' | 'snrDb'>; attempt?: number };
 
 export interface FailedRecordInput {
   request: FailedRequest;
@@ -199,6 +201,7 @@ export function failedRecord(f: FailedRecordInput): RecordMessage {
     failed: true,
     failure: { code: f.code, reason: f.reason.slice(0, 2000) },
     retries: f.retries,
+    attempt: r.attempt ?? 0,
     receiver: f.receiver,
     edge: f.edge,
     startedAt: f.startedAt,
