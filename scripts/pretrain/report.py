@@ -55,7 +55,9 @@ DEPARTURES = [
     "- Our own small latent diffusion model (64x64 images, 4x8x8 latents, word-level tokenizer, a text encoder "
     "trained jointly with the UNet) on a procedural + Fashion-MNIST dataset, instead of SD v1.5, CLIP and LAION.",
     "- The text-image consistency score is the caption checker's attribute accuracy, not a CLIP score; FCD is "
-    "FID's Frechet distance computed on the checker's features instead of Inception's.",
+    "FID's Frechet distance computed on the checker's features instead of Inception's. The checker is trained on "
+    "its own renders of every (object, colour) combination, held-out ones included (never a test caption or test "
+    "photograph), so that held-out-combination consistency measures the generator rather than the judge.",
     "- The receiver's fine-tuning UNet is trained from scratch, narrower than the edge UNet, and predicts the "
     "total noise (diffusion + channel) so the unchanged DDIM step removes both.",
     "",
