@@ -1,5 +1,5 @@
 /**
- * Fixture parity in headless Chromium (issue 5's browser half): apps/receiver-web's
+ * Fixture parity in headless Chromium: apps/receiver-web's
  * parity.html, served with COOP/COEP next to the model bundle, recomputes the bundle's
  * reference text states, per-step latents, decoded images and split cases on
  * onnxruntime-web's wasm backend, with threads because the page is cross-origin isolated.

@@ -1,6 +1,6 @@
 /**
  * The evaluation summary: convergence (episodes to 95% of the final reward), ROOT against
- * the oracle and every baseline per SNR point and per compute share, and the issue's
+ * the oracle and every baseline per SNR point and per compute share, and the project's
  * targets checked (≥ 97% of the oracle and ≥ every baseline at every SNR point).
  */
 import { POLICY_LABELS, type EvaluationData, type SweepRow } from './evaluation';
