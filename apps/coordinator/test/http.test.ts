@@ -191,3 +191,42 @@ test('POST /api/trials runs a trial; nodes, trials and the summary are readable 
     await rx.close();
   }
 });
+
+test('DELETE /api/trials/:id aborts a running trial; its records and an aborted summary stay', async () => {
+  const rx = await new TestReceiver('rx-abort').start(nats.url);
+  try {
+    const started = await fetch(`${coord.url}/api/trials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth() },
+      body: JSON.stringify({
+        id: 'to-abort',
+        name: 'abort over http',
+        prompts: ['a small red circle on the left on a blue background'],
+        policy: { kind: 'local-only' },
+        requestsPerReceiver: 1000,
+        arrival: { kind: 'fixed', intervalMs: 50 },
+        receivers: { ids: ['rx-abort'], waitS: 5 },
+        guidanceScale: 7.5,
+      }),
+    });
+    expect(started.status).toBe(202);
+    await until(
+      () => (coord.trials().find((t) => t.trialId === 'to-abort')?.progress.done ?? 0) >= 2,
+      'two records in',
+    );
+    expect((await fetch(`${coord.url}/api/trials/to-abort`, { method: 'DELETE' })).status).toBe(401);
+    const del = await fetch(`${coord.url}/api/trials/to-abort`, { method: 'DELETE', headers: auth() });
+    expect(del.status).toBe(202);
+    await until(() => !!coord.trials().find((t) => t.trialId === 'to-abort')?.summary, 'summary');
+    const summary = await fetch(`${coord.url}/api/trials/to-abort/summary`);
+    expect(await summary.json()).toMatchObject({ trialId: 'to-abort', status: 'aborted' });
+    const dir = coord.trials().find((t) => t.trialId === 'to-abort')!.runDir!;
+    const lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(fs.existsSync(path.join(dir, 'summary.json'))).toBe(true);
+    const again = await fetch(`${coord.url}/api/trials/to-abort`, { method: 'DELETE', headers: auth() });
+    expect(await again.json()).toMatchObject({ code: 'TRIAL_NOT_RUNNING' });
+  } finally {
+    await rx.close();
+  }
+});
