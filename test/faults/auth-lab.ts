@@ -1,0 +1,101 @@
+/**
+ * The fault tests' lab: role credentials from `createCredentials` (what `semaigc creds init`
+ * writes), a real nats-server that admits only them, and a real coordinator connected as
+ * the coordinator role. Nodes are the coordinator tests' protocol-speaking stand-ins
+ * (apps/coordinator/test/helpers.ts), each connected with its role's credentials: what is
+ * under test is what the broker and the coordinator let through, not inference.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type CoordinatorHandle, startCoordinator } from '@semaigc/coordinator';
+import {
+  createCredentials,
+  type CredentialSet,
+  type NatsRole,
+  readNatsCreds,
+  startNatsServer,
+  type NatsServer,
+} from '@semaigc/node-kit';
+import { parseRecord, type RecordMessage } from '@semaigc/protocol';
+import { captureLogger, type LogLine } from '../../apps/coordinator/test/helpers';
+
+export interface AuthLab {
+  dir: string;
+  creds: CredentialSet;
+  nats: NatsServer;
+  coord: CoordinatorHandle;
+  runsDir: string;
+  log: LogLine[];
+  /** A raw NATS client with `role`'s credentials. */
+  client(role: NatsRole): Promise<NatsConnection>;
+  auth(role: NatsRole): ReturnType<typeof readNatsCreds>;
+  close(): Promise<void>;
+}
+
+export async function startAuthLab(): Promise<AuthLab> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-faults-'));
+  const creds = createCredentials(path.join(dir, 'creds'));
+  const nats = await startNatsServer({ jetstream: false, args: ['-c', creds.serverConfig] });
+  const runsDir = path.join(dir, 'runs');
+  const log = captureLogger();
+  const auth = (role: NatsRole) => readNatsCreds(creds.files[role]);
+  let coord: CoordinatorHandle;
+  try {
+    coord = await startCoordinator({
+      natsUrl: nats.url,
+      natsAuthenticator: auth('coordinator'),
+      runsDir,
+      logger: log.logger,
+      heartbeatIntervalMs: 150,
+      nodeTimeoutMs: 500,
+      dashboardRoot: path.join(dir, 'no-dashboard'),
+    });
+  } catch (err) {
+    await nats.stop();
+    throw err;
+  }
+  const clients: NatsConnection[] = [];
+  return {
+    dir,
+    creds,
+    nats,
+    coord,
+    runsDir,
+    log: log.lines,
+    auth,
+    async client(role) {
+      const nc = await connect({ servers: nats.url, authenticator: auth(role) });
+      clients.push(nc);
+      return nc;
+    },
+    async close() {
+      for (const nc of clients) await nc.close().catch(() => undefined);
+      await coord.close();
+      await nats.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The lines of runs/<trial>/records.jsonl. */
+export function readRecords(runsDir: string, trialId: string): RecordMessage[] {
+  return fs
+    .readFileSync(path.join(runsDir, trialId, 'records.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => parseRecord(JSON.parse(l)));
+}
+
+/** The permission errors the server reports to `nc` (nats.js status events), as they come. */
+export function permissionErrors(nc: NatsConnection): { list: string[] } {
+  const list: string[] = [];
+  // Ends when the connection closes.
+  void (async () => {
+    for await (const s of nc.status())
+      if (s.type === 'error') list.push(String((s as { error?: unknown }).error));
+  })();
+  return { list };
+}
