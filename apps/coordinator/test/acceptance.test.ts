@@ -46,8 +46,9 @@ describe('errors', () => {
     ['for a stale attempt', OPEN, { attempt: 0 }, 'edge-1', 'not-due'],
     ['naming another trial', OPEN, { trialId: 't0' }, 'rx-1', 'not-due'],
   ])('%s → %s', (_name, open, over, sender, want) => {
-    const e = { ...err, ...over };
-    if (e.attempt === undefined) delete e.attempt;
+    // An `attempt: undefined` override means the message carries no attempt field at all.
+    const { attempt, ...rest } = { ...err, ...over };
+    const e = attempt === undefined ? rest : { ...rest, attempt };
     expect(kind(errorVerdict(open, e, sender))).toBe(want);
   });
 });
