@@ -5,6 +5,7 @@ packages/diffusion/test/receiver-steps.test.ts and noise-convention.test.ts chec
 runtime against. Run from the repository root:
 
     /usr/bin/python3 scripts/pretrain/step_fixtures.py
+    npx prettier --write packages/diffusion/test/fixtures/*.json   # the repo's JSON style (CI checks it)
 
 The Python side here is written from the equations (the package README gives one per receiver
 variant), on the schedule of ddim.py, not translated from the TypeScript code:
