@@ -34,7 +34,9 @@ test('a receiver at share 0.1 with maxConcurrent 1 never runs two jobs at once',
     const summary = await lab.coordinator.runTrial({
       name: 'weak',
       prompts: ['a small red circle in the centre on a blue background'],
-      totalSteps: 4,
+      // 20 steps at share 0.1: each job's own work is well above the slack below on any machine
+      // (4 steps gave ~160 ms on an idle CI core, too close to it).
+      totalSteps: 20,
       policy: { kind: 'local-only' },
       requestsPerReceiver: 3,
       arrival: { kind: 'fixed', intervalMs: 0 },
