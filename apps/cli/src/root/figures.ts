@@ -3,6 +3,7 @@
  */
 import * as path from 'node:path';
 import { writeChart, type ChartSpec } from '@semaigc/plot';
+import { policyColour } from '../policy-colour';
 import { POLICY_LABELS, type EvaluationData, type SweepRow } from './evaluation';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -18,18 +19,7 @@ function labelled<T extends { policy: string }>(rows: readonly T[]): Labelled<T>
 
 /** Colour encoding listing only the policies present, in the paper's order. */
 function colour(rows: readonly { policy: string }[]): Record<string, unknown> {
-  const present = ORDER.filter((p) => rows.some((r) => r.policy === p));
-  return {
-    field: 'label',
-    type: 'nominal',
-    title: 'policy',
-    sort: present.map((p) => POLICY_LABELS[p]),
-    scale: {
-      domain: present.map((p) => POLICY_LABELS[p]),
-      range: present.map((p) => PALETTE[ORDER.indexOf(p)]),
-    },
-    legend: { labelLimit: 260 },
-  };
+  return policyColour(ORDER, POLICY_LABELS, PALETTE, rows, { legend: { labelLimit: 260 } });
 }
 
 interface Axis {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { interval95 } from '@semaigc/asp';
 import { writeChart, type ChartSpec } from '@semaigc/plot';
 import type { EvaluationData } from './evaluation';
+import { policyColour } from '../../policy-colour';
 import { POLICY_LABELS, POLICY_ORDER } from './paper';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -50,17 +51,7 @@ function aggregate<T extends { policy: string }>(
 }
 
 function colour(points: readonly Point[]): Record<string, unknown> {
-  const present = POLICY_ORDER.filter((p) => points.some((r) => r.policy === p));
-  return {
-    field: 'label',
-    type: 'nominal',
-    title: 'policy',
-    sort: present.map((p) => POLICY_LABELS[p]),
-    scale: {
-      domain: present.map((p) => POLICY_LABELS[p]),
-      range: present.map((p) => PALETTE[POLICY_ORDER.indexOf(p)]),
-    },
-  };
+  return policyColour(POLICY_ORDER, POLICY_LABELS, PALETTE, points);
 }
 
 function bandChart(
