@@ -231,8 +231,8 @@ class Coordinator implements CoordinatorInbox {
 
   preview(msg: PreviewMessage, via: Via, sender: string = msg.receiverId): void {
     this.metrics.previews.received += 1;
-    // Only the running trial's requests get a preview, one each, from their receiver.
-    const verdict = this.active?.run.onPreview(msg, sender) ?? { kind: 'unknown' };
+    // Only a request of a running (or just ended) trial gets a preview, one, from its receiver.
+    const verdict = this.trials.get(msg.trialId)?.onPreview(msg, sender) ?? { kind: 'unknown' };
     if (verdict.kind === 'not-due') this.notDue(via, 'preview', sender, verdict.why);
     if (verdict.kind !== 'due') return;
     this.hub?.toDashboards('preview', encode(msg));

@@ -274,6 +274,8 @@ export interface ReceiverBehaviour {
    * again with the same id after `backAfterMs` (null: never comes back).
    */
   dropFirst?: { backAfterMs: number | null };
+  /** Send each preview this long after its record (a slow phone), and this many times. */
+  preview?: { delayMs: number; copies: number };
 }
 
 /** Builds a record the way a receiver does, from the request it served. */
@@ -442,6 +444,11 @@ export class TestReceiver extends Peer {
       image: { width: 2, height: 2, format: 'rgba8', data: new Uint8Array(16).fill(128) },
       createdAt: Date.now(),
     });
-    this.nc.publish(PREVIEW_SUBJECT, encode(preview));
+    const { delayMs, copies } = this.behaviour.preview ?? { delayMs: 0, copies: 1 };
+    const send = (): void => {
+      for (let i = 0; i < copies; i++) this.nc.publish(PREVIEW_SUBJECT, encode(preview));
+    };
+    if (delayMs > 0) setTimeout(send, delayMs);
+    else send();
   }
 }

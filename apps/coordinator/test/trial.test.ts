@@ -157,6 +157,21 @@ test('a fixed-split trial: requests go to the edge, records come back, run folde
   expect(png.subarray(1, 4).toString()).toBe('PNG');
 });
 
+test('previews that come after the trial ended are still saved, once per request', async () => {
+  await edge('edge-1');
+  // Every preview 300 ms after its record, twice: the last one lands after the trial's end.
+  await receiver('rx-1', { preview: { delayMs: 300, copies: 2 } });
+  const before = { ...coord.metrics.previews };
+  const notDue = (): number => log.lines.filter((l) => l.code === 'NOT_DUE').length;
+  const notDueBefore = notDue();
+  const summary = await coord.runTrial({ ...BASE, name: 'late-previews', requestsPerReceiver: 2 });
+  expect(summary.failed).toBe(0);
+  await until(() => coord.metrics.previews.received - before.received === 4, 'four preview messages');
+  await until(() => fs.readdirSync(summary.files.images).length === 2, 'both preview PNGs');
+  expect(coord.metrics.previews.saved - before.saved).toBe(2);
+  expect(notDue()).toBe(notDueBefore);
+});
+
 test("the policy's finish hook runs after the last record; its files are listed, its failure only logged", async () => {
   await edge('edge-1');
   await receiver('rx-1');

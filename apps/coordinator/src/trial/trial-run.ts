@@ -43,6 +43,12 @@ import { type ServeContext, serveRequest } from './serve';
 
 export type { RunTrialOptions, TrialEnv, TrialLinks } from './links';
 
+/**
+ * How long after its end a trial still takes the previews due to it: a preview is a PNG of
+ * about 10 kB sent right after its record, so 10 s covers a slow phone link with room.
+ */
+export const PREVIEW_GRACE_MS = 10_000;
+
 /** What run() sets up before the first request. */
 interface Running {
   serve: ServeContext;
@@ -94,8 +100,14 @@ export class TrialRun {
     return this.attempts.onError(err, sender);
   }
 
-  /** A preview from `sender`: due once per request of this trial, from its receiver. */
+  /**
+   * A preview from `sender`: due once per request of this trial, from its receiver. A
+   * receiver sends the record first and the preview after it, so the last request's preview
+   * usually arrives after the trial ended; it is still due for PREVIEW_GRACE_MS after the end.
+   */
   onPreview(preview: PreviewMessage, sender: string): Verdict {
+    const endedAt = this.info.summary?.endedAt;
+    if (endedAt !== undefined && this.env.now() - endedAt > PREVIEW_GRACE_MS) return { kind: 'unknown' };
     return this.attempts.onPreview(preview, sender);
   }
 
