@@ -54,6 +54,16 @@ export const ERROR_CODES = {
     description: "a hello would change an online node's role or transport (say bye first, or use another id)",
     retryable: false,
   },
+  EDGE_CRASH: {
+    description:
+      "the request's edge crashed: a request overflowed its announced capacity under crash semantics, and every task in flight on it failed",
+    retryable: false,
+  },
+  EDGE_OVERLOADED: {
+    description:
+      "the edge has no capacity left for the request's steps (reject semantics); another edge may take it",
+    retryable: true,
+  },
   NOT_DUE: {
     description:
       "a record, error or preview from a node the request's current attempt is not assigned to, or for another attempt",

@@ -48,6 +48,28 @@ export const deviceProfileSchema = z.object({
 });
 export type DeviceProfile = z.output<typeof deviceProfileSchema>;
 
+/**
+ * The AaaS four-parameter quality model of an edge (an AIGC service provider): quality A_y
+ * up to A_x denoising steps, rising linearly to B_y at B_x steps, flat beyond.
+ */
+export const qualityProfileSchema = z
+  .object({
+    ax: z.number().refine(finiteAtLeast0, 'must be steps (finite, >= 0)'),
+    ay: z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]'),
+    bx: z.number().refine((v) => Number.isFinite(v) && v > 0, 'must be steps (finite, > 0)'),
+    by: z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.bx <= q.ax)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bx'],
+        message: 'must be > ax (the curve rises from A_x to B_x)',
+      });
+    if (q.by < q.ay) ctx.addIssue({ code: 'custom', path: ['by'], message: 'must be >= ay' });
+  });
+export type QualityProfile = z.output<typeof qualityProfileSchema>;
+
 export const capabilitiesSchema = z.object({
   runtime: z.object({
     kind: z.enum(RUNTIMES, { error: `must be one of ${RUNTIMES.join(', ')}` }),
@@ -67,6 +89,16 @@ export const capabilitiesSchema = z.object({
   maxConcurrent: z.number().int().min(1).max(1024).default(1),
   /** Model bundle id from the bundle's manifest; null if the node has none loaded. */
   bundleId: text(128).nullable().default(null),
+  /**
+   * Edges: denoising steps the edge holds in flight at once (queued and running); a request
+   * that would exceed it is an overload (the trial's crash or reject semantics). Absent:
+   * no limit.
+   */
+  capacitySteps: z.number().int('must be an integer').min(1, 'must be >= 1').max(1_000_000).optional(),
+  /** Edges: the quality-vs-steps curve; null: unknown until calibrated. */
+  qualityProfile: qualityProfileSchema.nullable().optional(),
+  /** Edges: the guidance scale this edge uses instead of the request's (an edge set apart). */
+  guidanceScale: z.number().min(0, 'must be >= 0').max(100, 'must be <= 100').optional(),
 });
 export type Capabilities = z.output<typeof capabilitiesSchema>;
 export type CapabilitiesInput = z.input<typeof capabilitiesSchema>;
