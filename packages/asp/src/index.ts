@@ -30,3 +30,9 @@ export * from './seeds';
 export * from './stats';
 export * from './evaluate';
 export * from './train';
+
+export * from './calibration/fit';
+export * from './calibration/points';
+export * from './calibration/profile-file';
+export * from './live/live-view';
+export * from './live/live-score';

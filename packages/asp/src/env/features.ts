@@ -5,7 +5,7 @@
  * runtime / runtime(max T), 𝒯_i / max capacity, 𝒯̃_i / 𝒯_i. The code puts the ASPs first;
  * the order is the paper's here (the networks do not care).
  */
-import { runtimeSeconds, type AspProfile } from './profile';
+import { taskRuntimeSeconds, type AspProfile } from './profile';
 import type { Task } from './tasks';
 import type { Asp } from './world';
 
@@ -19,7 +19,7 @@ export function observation(
   const maxCapacity = Math.max(...profile.capacityChoices);
   const x = new Float32Array(2 + 2 * asps.length);
   x[0] = task.steps / maxSteps;
-  x[1] = task.runtime / runtimeSeconds(maxSteps);
+  x[1] = task.runtime / taskRuntimeSeconds(profile, maxSteps);
   asps.forEach((a, i) => {
     x[2 + 2 * i] = a.capacity / maxCapacity;
     x[3 + 2 * i] = (a.capacity - used[i]!) / a.capacity;

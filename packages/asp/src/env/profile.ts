@@ -8,6 +8,8 @@
  * it; the papers' own values are the other profiles (README, "Profiles").
  */
 
+import type { QualityCurve } from './quality';
+
 export interface AspProfile {
   name: string;
   /** Number of ASPs I (AaaS, D2SAC and code: 20). */
@@ -27,6 +29,16 @@ export interface AspProfile {
   byChoices: readonly number[];
   /** Fixed crash penalty r̂_F (D2SAC eq. 18 and code CRASH_PENALTY_COEF: 2). */
   crashPenalty: number;
+  /**
+   * A lab-calibrated profile's fixed ASPs (capacity and measured curve, one per edge): the
+   * world is these instead of a draw from the choices above (calibration/profile-file.ts).
+   */
+  world?: readonly { capacity: number; curve: QualityCurve }[];
+  /**
+   * A task's runtime as overheadS + steps·perStepS seconds instead of the code's RePaint
+   * formula (a lab's edges run a few steps of a small model in seconds, not minutes).
+   */
+  runtime?: { overheadS: number; perStepS: number };
 }
 
 /** lo, lo + step, …, up to and including hi (within float tolerance). */
@@ -42,6 +54,12 @@ export function grid(lo: number, hi: number, step: number): number[] {
  */
 export function runtimeSeconds(steps: number): number {
   return (0.001 * steps * steps + 2.5 * steps - 14) * 60;
+}
+
+/** Runtime of a task of `steps` steps under `profile`: its linear lab runtime, else the code's. */
+export function taskRuntimeSeconds(profile: AspProfile, steps: number): number {
+  const r = profile.runtime;
+  return r ? r.overheadS + steps * r.perStepS : runtimeSeconds(steps);
 }
 
 // The code draws with np.arange(lo, hi, step), which stops before hi: capacity 400..900,
@@ -126,7 +144,16 @@ export function checkProfile(p: AspProfile): AspProfile {
   ] as const) {
     if (p[k].length === 0) throw new TypeError(`AspProfile.${k} must not be empty`);
   }
-  if (Math.max(...p.axChoices) >= Math.min(...p.bxChoices))
+  if (p.world && p.world.length !== p.nAsps)
+    throw new TypeError(`AspProfile.world has ${p.world.length} ASPs, nAsps is ${p.nAsps}`);
+  p.world?.forEach((a, i) => {
+    if (!(Number.isFinite(a.capacity) && a.capacity > 0))
+      throw new TypeError(`AspProfile.world[${i}].capacity must be > 0, got ${a.capacity}`);
+    if (!(a.curve.bx > a.curve.ax)) throw new TypeError(`AspProfile.world[${i}].curve.bx must be > ax`);
+  });
+  if (p.runtime && !(p.runtime.overheadS >= 0 && p.runtime.perStepS > 0))
+    throw new TypeError('AspProfile.runtime needs overheadS >= 0 and perStepS > 0');
+  if (!p.world && Math.max(...p.axChoices) >= Math.min(...p.bxChoices))
     throw new TypeError('AspProfile.axChoices must all be below bxChoices (the curve rises from A_x to B_x)');
   return p;
 }

@@ -6,10 +6,10 @@
  * TaskGenerator: a Poisson count of sorted uniform times, the same process): a first task
  * at time 0 as in the code, then exponential gaps, times floored to whole seconds (the code
  * casts them to int64). Each task needs a number of steps drawn uniformly from the
- * profile's list and runs for runtimeSeconds(steps).
+ * profile's list and runs for taskRuntimeSeconds(profile, steps).
  */
 import { createRng } from '@semaigc/root';
-import { runtimeSeconds, type AspProfile } from './profile';
+import { taskRuntimeSeconds, type AspProfile } from './profile';
 
 export interface Task {
   index: number;
@@ -24,7 +24,12 @@ export function drawTasks(profile: AspProfile, seed: number): Task[] {
   let t = 0;
   while (t < profile.episodeSeconds) {
     const steps = profile.taskStepChoices[rng.int(profile.taskStepChoices.length)]!;
-    tasks.push({ index: tasks.length, arrival: Math.floor(t), steps, runtime: runtimeSeconds(steps) });
+    tasks.push({
+      index: tasks.length,
+      arrival: Math.floor(t),
+      steps,
+      runtime: taskRuntimeSeconds(profile, steps),
+    });
     // 1 − u keeps the logarithm finite.
     t += -Math.log(1 - rng.uniform()) / profile.arrivalRate;
   }

@@ -20,6 +20,9 @@ function pick<T>(rng: Rng, list: readonly T[]): T {
 }
 
 export function drawWorld(profile: AspProfile, seed: number): Asp[] {
+  // A lab-calibrated profile names its ASPs: every seed meets the same (measured) world.
+  if (profile.world)
+    return profile.world.map((a, id) => ({ id, capacity: a.capacity, curve: { ...a.curve } }));
   const rng = createRng(seed);
   return Array.from({ length: profile.nAsps }, (_, id) => ({
     id,
