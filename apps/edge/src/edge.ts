@@ -5,7 +5,7 @@
  * + a DDIM steps + the channel, and publishes the latent (or image) to the receiver.
  * Errors travel as data: a bad request or a failed job is answered with an `error`.
  */
-import { type Authenticator, connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { Authenticator, Msg, NatsConnection } from '@nats-io/transport-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import {
   decode,
@@ -22,6 +22,7 @@ import {
   type RequestMessage,
 } from '@semaigc/protocol';
 import {
+  connectNats,
   createLogger,
   loadNodePipeline,
   measureStepMs,
@@ -55,6 +56,8 @@ export interface EdgeHandle {
   id: string;
   stepMs: number;
   nc: NatsConnection;
+  /** Resolves with the error if the NATS connection gives up (it reconnects through outages). */
+  gaveUp: Promise<Error>;
   /** Requests served (latent or image published). */
   readonly served: number;
   close(): Promise<void>;
@@ -76,11 +79,13 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const pipeline =
     opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
   const stepMs = await measureStepMs(pipeline);
-  const nc = await connect({
+  const link = await connectNats({
     servers: opts.natsUrl,
     name: id,
-    ...(opts.natsAuthenticator ? { authenticator: opts.natsAuthenticator } : {}),
+    authenticator: opts.natsAuthenticator,
+    logger: log,
   });
+  const nc = link.nc;
   const maxQueue = opts.maxQueue ?? DEFAULT_EDGE_MAX_QUEUE;
   let served = 0;
 
@@ -120,8 +125,9 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   };
 
   const queue = new JobQueue<Job>(async ({ req, receivedAt }) => {
+    // Work the coordinator stopped waiting for (a long outage, a frozen edge) is dropped.
     if (session.now() > req.deadline) {
-      fail(req, 'DEADLINE_EXCEEDED', `edge ${id}: deadline passed while queued`);
+      fail(req, 'DEADLINE_EXCEEDED', `edge ${id}: deadline passed while queued, not run`);
       return;
     }
     try {
@@ -158,6 +164,19 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
             requestId: req.requestId,
             nodeId: id,
           }),
+        ),
+      );
+      return;
+    }
+    if (receivedAt > req.deadline) {
+      // Delivered after an outage: the coordinator no longer waits for it.
+      m.respond(
+        encode(
+          errorMessage(
+            'DEADLINE_EXCEEDED',
+            `edge ${id}: request arrived ${receivedAt - req.deadline} ms after its deadline, not run`,
+            { requestId: req.requestId, trialId: req.trialId, nodeId: id, attempt: req.attempt },
+          ),
         ),
       );
       return;
@@ -209,6 +228,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     id,
     stepMs,
     nc,
+    gaveUp: link.gaveUp,
     get served() {
       return served;
     },

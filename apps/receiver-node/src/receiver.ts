@@ -5,10 +5,11 @@
  * each job and publishes the record (and, for the dashboard, a preview of the image).
  * Malformed payloads are dropped and logged; a job that fails produces a failed record.
  */
-import { type Authenticator, connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Authenticator, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import { receiverLatentSubject, receiverRequestSubject, type Capabilities } from '@semaigc/protocol';
 import {
+  connectNats,
   createLogger,
   loadNodePipeline,
   measureStepMs,
@@ -41,11 +42,15 @@ export interface ReceiverStats {
   records: number;
   failed: number;
   dropped: number;
+  /** Jobs not run because their deadline had passed (DEADLINE_EXCEEDED sent instead). */
+  stale: number;
 }
 
 export interface ReceiversHandle {
   ids: string[];
   stepMs: number;
+  /** Resolves with the error if the NATS connection gives up (it reconnects through outages). */
+  gaveUp: Promise<Error>;
   stats(): ReceiverStats[];
   close(): Promise<void>;
 }
@@ -65,7 +70,7 @@ interface Shared {
 }
 
 function startOne(s: Shared, id: string, log: Logger): OneReceiver {
-  const stats: ReceiverStats = { id, records: 0, failed: 0, dropped: 0 };
+  const stats: ReceiverStats = { id, records: 0, failed: 0, dropped: 0, stale: 0 };
   const session = natsSession({
     nc: s.nc,
     nodeId: id,
@@ -90,6 +95,9 @@ function startOne(s: Shared, id: string, log: Logger): OneReceiver {
     } else if (o.kind === 'dropped') {
       stats.dropped++;
       log.warn({ subject: o.source, err: o.fault.reason }, 'dropped a malformed payload');
+    } else if (o.kind === 'stale') {
+      stats.stale++;
+      log.warn({ requestId: o.request.requestId, err: o.fault.reason }, 'dropped a job past its deadline');
     }
   };
   const runner = new JobRunner({
@@ -120,11 +128,13 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
   const pipeline =
     opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
   const stepMs = (await measureStepMs(pipeline)) / computeShare;
-  const nc = await connect({
+  const link = await connectNats({
     servers: opts.natsUrl,
     name: prefix,
-    ...(opts.natsAuthenticator ? { authenticator: opts.natsAuthenticator } : {}),
+    authenticator: opts.natsAuthenticator,
+    logger: log,
   });
+  const nc = link.nc;
   const capabilities = (): Capabilities => ({
     runtime: { kind: 'node', version: process.version },
     backend: 'cpu',
@@ -144,6 +154,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
   return {
     ids: receivers.map((r) => r.stats.id),
     stepMs,
+    gaveUp: link.gaveUp,
     stats: () => receivers.map((r) => ({ ...r.stats })),
     async close(): Promise<void> {
       for (const r of receivers) for (const s of r.subs) s.unsubscribe();

@@ -8,3 +8,4 @@ export * from './errors';
 export * from './free-port';
 export * from './nats-server';
 export * from './nats-auth';
+export * from './nats-connect';

@@ -14,4 +14,5 @@ export * from './tensor';
 export * from './messages';
 export * from './codec';
 export * from './subjects';
+export * from './nats-link';
 export * from './socket-events';

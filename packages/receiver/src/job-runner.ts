@@ -11,10 +11,16 @@
  * stretches each step by sleeping, and sleeps overlap freely, so without the queue nine
  * jobs would "run" at once on a device that can run one. Jobs beyond the limit wait, and
  * the wait is part of the record's `timings.queueMs` (with the edge's queue, if any).
+ *
+ * A job whose request deadline (the time the coordinator stops waiting for this attempt)
+ * has passed when its turn comes is not run: it is answered with an error
+ * DEADLINE_EXCEEDED, so a receiver back from an outage does not spend minutes on work
+ * nobody will take.
  */
 import type { DecodedImage } from '@semaigc/diffusion';
 import {
   decode,
+  errorMessage,
   toErrorMessage,
   type ErrorCode,
   type ErrorMessage,
@@ -30,7 +36,9 @@ export type JobOutcome =
   | { kind: 'started'; job: ReceiverJob; queued: number }
   | { kind: 'done'; job: ReceiverJob; record: RecordMessage; image: DecodedImage }
   | { kind: 'failed'; request: RequestBody; record: RecordMessage; reason: string }
-  | { kind: 'dropped'; source: string; fault: ErrorMessage };
+  | { kind: 'dropped'; source: string; fault: ErrorMessage }
+  /** Its deadline had passed when its turn came: not run, answered with `fault`. */
+  | { kind: 'stale'; request: RequestBody; fault: ErrorMessage };
 
 export interface JobRunnerOptions {
   core: ReceiverCore;
@@ -125,8 +133,28 @@ export class JobRunner {
     arrival: { arrivedAt: number; payloadBytes: number; queuedMs: number },
   ): Promise<void> {
     this.queued--;
-    this.o.onOutcome?.({ kind: 'started', job, queued: this.queued });
     const request: RequestBody = job.type === 'request' ? job : job.request;
+    const late = this.o.clock() - request.deadline;
+    if (late > 0) {
+      const fault = errorMessage(
+        'DEADLINE_EXCEEDED',
+        `receiver ${this.o.nodeId}: request ${request.requestId} reached its turn ${Math.round(late)} ms after its deadline, not run`,
+        {
+          requestId: request.requestId,
+          trialId: request.trialId,
+          nodeId: this.o.nodeId,
+          attempt: request.attempt,
+        },
+      );
+      try {
+        this.o.send(fault);
+      } catch {
+        // the link is gone (closing): the outcome below is all that is left
+      }
+      this.o.onOutcome?.({ kind: 'stale', request, fault });
+      return;
+    }
+    this.o.onOutcome?.({ kind: 'started', job, queued: this.queued });
     try {
       const { record, image } = await this.o.core.handle(job, arrival);
       this.o.send(record);

@@ -32,7 +32,12 @@ export const requestFields = {
   /** Which trained agent chose `edgeSteps` (ROOT), if any. */
   checkpointId: text(128).nullable().default(null),
   latency: latencyRequirementSchema,
-  /** Epoch ms after which the result is useless (ErrorCode DEADLINE_EXCEEDED). */
+  /**
+   * Epoch ms (coordinator clock) after which nobody waits for this attempt's result: the
+   * attempt's timeout, capped by the request's failure limit. An edge or receiver that gets
+   * or reaches work past it drops it with an error DEADLINE_EXCEEDED (so no stale work
+   * runs after an outage or a freeze).
+   */
   deadline: epochMs,
   receiverId: idSchema,
   /** Where the edge sends errors that happen after it accepted the request. */

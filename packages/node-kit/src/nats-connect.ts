@@ -1,0 +1,46 @@
+/**
+ * The NATS connection of an edge or headless receiver: reconnects indefinitely with the
+ * protocol's backoff (natsReconnectOptions) and logs each change of the link once
+ * (disconnect, reconnecting, reconnect, error, close). `gaveUp` resolves only when the
+ * connection closed without being asked to (a fatal error such as refused credentials),
+ * so the process can exit non-zero with that error instead of running on without a link.
+ */
+import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
+import { followNatsLink, NatsLinkTracker, natsReconnectOptions, type NatsLinkState } from '@semaigc/protocol';
+import type { Logger } from './logger';
+
+export interface NatsLink {
+  nc: NatsConnection;
+  /** connected / reconnecting / closed. */
+  readonly state: NatsLinkState;
+  /** Resolves with the error when the connection gave up; never when it was closed on purpose. */
+  readonly gaveUp: Promise<Error>;
+}
+
+export interface ConnectNatsOptions {
+  servers: string;
+  /** The client name the server shows (the node id). */
+  name: string;
+  authenticator?: Authenticator | undefined;
+  logger: Logger;
+}
+
+/** Connects once (a first connect that fails throws); after that the link survives outages. */
+export async function connectNats(o: ConnectNatsOptions): Promise<NatsLink> {
+  const tracker = new NatsLinkTracker();
+  const nc = await connect({
+    servers: o.servers,
+    name: o.name,
+    ...natsReconnectOptions(tracker),
+    ...(o.authenticator ? { authenticator: o.authenticator } : {}),
+  });
+  const closed = followNatsLink(nc, tracker, (c) => o.logger[c.level](c.fields, c.msg));
+  const gaveUp = closed.then((err) => (err ? err : new Promise<Error>(() => undefined)));
+  return {
+    nc,
+    get state() {
+      return tracker.state;
+    },
+    gaveUp,
+  };
+}
