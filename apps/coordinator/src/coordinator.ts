@@ -20,6 +20,10 @@ import {
   encode,
   errorMessage,
   ERROR_SUBJECT,
+  followNatsLink,
+  NatsLinkTracker,
+  natsReconnectOptions,
+  type NatsLinkState,
   type ErrorMessage,
   type HeartbeatMessage,
   type HelloMessage,
@@ -121,6 +125,10 @@ export interface CoordinatorHandle {
   readonly dashboardUrl: string;
   readonly registry: NodeRegistry;
   readonly metrics: CoordinatorMetrics;
+  /** The NATS link: connected, reconnecting (it retries indefinitely) or closed. */
+  natsState(): NatsLinkState;
+  /** Resolves with the error if the NATS connection gives up; never on close(). */
+  readonly natsGaveUp: Promise<Error>;
   /** Validates the config, runs the trial to its end and returns its summary. */
   runTrial(config: TrialConfigInput | TrialConfig, options?: StartTrialOptions): Promise<TrialSummary>;
   /** Like runTrial, but returns the trial id at once (config errors still throw synchronously). */
@@ -414,10 +422,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const fileRoots = [DEFAULT_COORDINATOR.infraDir, runsDir, ...(options.dataDirs ?? [])];
 
   let nc: NatsConnection;
+  // Through an outage the link reconnects forever with backoff, each change logged once;
+  // /healthz reports it.
+  const natsLink = new NatsLinkTracker();
   try {
     nc = await connect({
       servers: options.natsUrl,
       name: `semaigc-${coordinatorId}`,
+      ...natsReconnectOptions(natsLink),
       ...(options.natsAuthenticator ? { authenticator: options.natsAuthenticator } : {}),
     });
   } catch (err) {
@@ -425,6 +437,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       cause: err,
     });
   }
+  const natsClosed = followNatsLink(nc, natsLink, (c) => log[c.level](c.fields, c.msg));
+  const natsGaveUp = natsClosed.then((err) => err ?? new Promise<Error>(() => undefined));
   const core = new Coordinator(coordinatorId, nc, log, {
     runsDir,
     bundleDir,
@@ -453,6 +467,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       },
       join: () => core.join,
       metrics: () => core.metrics,
+      natsState: () => natsLink.state,
     },
   });
   const bridge = new NatsBridge(nc, core, () => (core.metrics.received.nats += 1));
@@ -495,6 +510,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     dashboardUrl: `${url}/dashboard/#token=${apiToken}`,
     registry: core.registry,
     metrics: core.metrics,
+    natsState: () => natsLink.state,
+    natsGaveUp,
     runTrial: (config, opts) => core.startTrial(config, opts).done,
     startTrial: (config, opts) => core.startTrial(config, opts),
     trials: () => core.trialInfos(),

@@ -23,6 +23,7 @@ const STATE: RetryState = {
   regenerations: 0,
   maxRetries: 1,
   receiverGraceS: 10,
+  edgeGraceS: 0,
   qualityGate: null,
   edgeSteps: 10,
   beforeDeadline: true,
@@ -46,6 +47,8 @@ const receiverLost = failOutcome('NODE_LOST', 'receiver rx-1 went offline (bye)'
 // Not produced by attempt.ts today, but the rules must still fall through correctly.
 const receiverLostRetryable = { ...receiverLost, retryable: true };
 const noEdge = failOutcome('NO_EDGE', 'no edge online', { retryable: false });
+// What attempt.ts reports when the selector found no edge to send the attempt to.
+const noEdgeRetryable = failOutcome('NO_EDGE', 'no edge online', { retryable: true });
 const cancelled = failOutcome('CANCELLED', 'trial aborted', { retryable: false });
 
 const NOT_BACK = '; not back within 10 s (retries.receiverGraceS) or the deadline';
@@ -191,6 +194,59 @@ const rows: [what: string, outcome: Outcome, state: Partial<RetryState>, want: S
     timeout,
     { aborted: true },
     { kind: 'fail', code: 'TIMEOUT', reason: timeout.reason },
+  ],
+  // an edge that failed in transit, none other left, with retries.edgeGraceS
+  [
+    'no other edge, a grace: wait for an edge (the same one included)',
+    timeout,
+    { edgeLeft: false, edgeGraceS: 10 },
+    { kind: 'await-edge' },
+  ],
+  [
+    'an edge back within the grace: retry on it (already picked)',
+    timeout,
+    { edgeLeft: false, edgeGraceS: 10, edgeBack: true },
+    { kind: 'retry', why: 'edge-back', pickEdge: false },
+  ],
+  [
+    'no edge back within the grace: fail with the cause, saying how long it was given',
+    edgeLost,
+    { edgeLeft: false, edgeGraceS: 10, edgeBack: false },
+    {
+      kind: 'fail',
+      code: 'NODE_LOST',
+      reason: edgeLost.reason + '; no edge back within 10 s (retries.edgeGraceS) or the deadline',
+    },
+  ],
+  [
+    'no edge to send it to at all, a grace: wait for one',
+    noEdgeRetryable,
+    { edgeLeft: false, edgeGraceS: 10 },
+    { kind: 'await-edge' },
+  ],
+  [
+    'another edge found: no wait, whatever the grace',
+    timeout,
+    { edgeLeft: true, edgeGraceS: 10 },
+    { kind: 'retry', why: 'retryable', pickEdge: false },
+  ],
+  [
+    'a grace but retries used up: fail at once',
+    timeout,
+    { retries: 1, edgeGraceS: 10 },
+    { kind: 'fail', code: 'TIMEOUT', reason: timeout.reason },
+  ],
+  [
+    'a grace but after the deadline: fail at once',
+    timeout,
+    { beforeDeadline: false, edgeGraceS: 10 },
+    { kind: 'fail', code: 'TIMEOUT', reason: timeout.reason },
+  ],
+  [
+    'a grace, a = 0: no edge is needed, retry',
+    timeout,
+    { edgeSteps: 0, edgeGraceS: 10 },
+    { kind: 'retry', why: 'retryable', pickEdge: false },
   ],
   // failures that are not retried
   ['not retryable: fail with its code', noEdge, {}, { kind: 'fail', code: 'NO_EDGE', reason: noEdge.reason }],

@@ -273,7 +273,12 @@ test('the only edge is lost: affected requests fail NODE_LOST, the rest NO_EDGE,
   const dying = await edge('edge-a', { swallow: true });
   await receiver('rx-1');
   dying.stopBeating();
-  const summary = await coord.runTrial({ ...BASE, name: 'no edge left', requestsPerReceiver: 3 });
+  const summary = await coord.runTrial({
+    ...BASE,
+    name: 'no edge left',
+    requestsPerReceiver: 3,
+    retries: { max: 1, edgeGraceS: 0 },
+  });
   expect(summary.status).toBe('completed');
   expect(summary.failed).toBe(3);
   expect(summary.satisfactionMean).toBe(0);
@@ -281,6 +286,28 @@ test('the only edge is lost: affected requests fail NODE_LOST, the rest NO_EDGE,
   const first = readRecords(summary.files.records)[0]!;
   expect(first.failure?.reason).toMatch(/edge edge-a went offline.*no other edge to retry on/);
   expect(first.timings.endToEndMs).toBe(first.completedAt - first.startedAt);
+});
+
+test('the only edge falls silent and beats again within retries.edgeGraceS: the request runs again on it', async () => {
+  const e = await edge('edge-a', { swallow: true });
+  await receiver('rx-1');
+  const { done } = coord.startTrial({
+    ...BASE,
+    name: 'edge back',
+    requestsPerReceiver: 1,
+    retries: { max: 1, edgeGraceS: 30 },
+  });
+  await until(() => e.requests.length >= 1, 'the request at the edge');
+  e.stopBeating(); // a frozen edge, or one cut off by a NATS outage
+  await until(() => coord.registry.get('edge-a')?.status === 'offline', 'edge-a offline');
+  e.behaviour.swallow = false;
+  e.startBeating();
+  const summary = await done;
+  expect(summary.failed).toBe(0);
+  expect(e.requests.map((q) => q.attempt)).toEqual([0, 1]);
+  const [rec] = readRecords(summary.files.records);
+  expect(rec).toMatchObject({ edgeId: 'edge-a', retries: 1, failed: false });
+  expect(log.lines.some((l) => l.msg === 'an edge is back, sending the request again')).toBe(true);
 });
 
 test('a receiver that never answers: TIMEOUT after the retries, nothing hangs', async () => {
@@ -295,6 +322,12 @@ test('a receiver that never answers: TIMEOUT after the retries, nothing hangs', 
   });
   expect(summary.failuresByCode).toEqual({ TIMEOUT: 2 });
   expect(e.requests.map((q) => q.attempt)).toEqual([0, 1, 0, 1]);
+  // Each attempt carries its own deadline (the 0.3 s attempt timeout), not the request's 5 s
+  // failure limit: a node drops work past it.
+  for (const q of e.requests) {
+    expect(q.deadline - q.createdAt).toBeGreaterThanOrEqual(300);
+    expect(q.deadline - q.createdAt).toBeLessThan(5000);
+  }
 });
 
 test('a receiver that drops mid-request and comes back with the same id gets the request again', async () => {

@@ -133,8 +133,15 @@ const trialSchema = z.strictObject({
        * its last heartbeat, then is sent again (counts as a retry); 0 fails it at once.
        */
       receiverGraceS: z.number().min(0, 'must be >= 0').max(600, 'must be <= 600').default(10),
+      /**
+       * An attempt that failed on the way to or at its edge (no answer, no responders, the
+       * edge went silent: a NATS outage, a frozen edge) with no other edge left may wait
+       * this long, from the edges' last sign of life, for an edge (the same one included)
+       * and run again there after a backoff (counts as a retry); 0 fails it at once.
+       */
+      edgeGraceS: z.number().min(0, 'must be >= 0').max(600, 'must be <= 600').default(10),
     })
-    .default({ max: 1, attemptTimeoutS: null, acceptTimeoutMs: 5000, receiverGraceS: 10 }),
+    .default({ max: 1, attemptTimeoutS: null, acceptTimeoutMs: 5000, receiverGraceS: 10, edgeGraceS: 10 }),
 });
 
 export type TrialConfigInput = z.input<typeof trialSchema>;

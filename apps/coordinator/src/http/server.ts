@@ -5,6 +5,7 @@
  * | route | what |
  * | --- | --- |
  * | GET /dashboard/ | the dashboard page (Vite build in dist/web/) |
+ * | GET /healthz | { ok, nats }: 200 with a NATS link, 503 while it reconnects or after it closed |
  * | GET /api/nodes | NodeSummary[] |
  * | GET /api/trials, /api/trials/:id | TrialInfo[] / TrialInfo |
  * | GET /api/trials/:id/summary | TrialSummary (200), 202 while it runs, 404 unknown |
@@ -25,6 +26,7 @@
 import * as fs from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { NatsLinkState } from '@semaigc/protocol';
 import type { JoinInfo, NodeSummary, TrialInfo } from '../api-types';
 import { parseTrialText } from '../config/trial-file';
 import { RunFolderExistsError, TrialConfigError, TrialStartError } from '../errors';
@@ -47,6 +49,8 @@ export interface HttpApi {
   abortTrial(id: string, reason: string): boolean;
   join(): JoinInfo;
   metrics(): CoordinatorMetrics;
+  /** The coordinator's NATS link, for /healthz. */
+  natsState(): NatsLinkState;
 }
 
 export interface HttpServerOptions {
@@ -139,7 +143,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   }
 
   // ---- API ---------------------------------------------------------------------------
-  app.get('/healthz', () => ({ ok: true }));
+  // Healthy only with a NATS link: a coordinator cut off from its nodes serves nothing useful.
+  app.get('/healthz', (_req, reply) => {
+    const nats = api.natsState();
+    return reply.code(nats === 'connected' ? 200 : 503).send({ ok: nats === 'connected', nats });
+  });
   app.get('/api/nodes', () => api.nodes());
   app.get('/api/trials', () => api.trials());
   app.get<{ Params: { id: string } }>('/api/trials/:id', (req, reply) => {

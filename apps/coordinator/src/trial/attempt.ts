@@ -3,6 +3,7 @@
  * a = 0 straight to the receiver) and turn whatever comes back into an `Outcome`:
  *
  *   the receiver's record                       → record
+ *   no edge to send it to                        → NO_EDGE (retryable: an edge may come back)
  *   the edge refuses (error reply)              → fail with the edge's code
  *   the edge does not accept in time / nobody listens → TIMEOUT / NO_EDGE (retryable)
  *   the edge goes offline before its payload left → NODE_LOST (retryable, edge blamed)
@@ -85,11 +86,15 @@ export class Attempts {
     }
     const local = request.edgeSteps === 0;
     if (!local && choice.kind === 'none') {
-      return Promise.resolve(failOutcome('NO_EDGE', choice.reason, { retryable: false }));
+      // Retryable: the retry rules may wait for an edge (retries.edgeGraceS).
+      return Promise.resolve(failOutcome('NO_EDGE', choice.reason, { retryable: true }));
     }
-    const waitMs = Math.max(0, Math.min(failAt, now() + this.o.attemptTimeoutMs) - now());
+    // The attempt's deadline travels with it: an edge or receiver drops work past it (an
+    // outage, a frozen node), since nobody waits for its record any more.
+    const deadline = Math.min(failAt, now() + this.o.attemptTimeoutMs);
+    const waitMs = Math.max(0, deadline - now());
     const edge = !local && choice.kind === 'edge' ? choice.edge : null;
-    const msg: RequestMessage = { ...request, edgeId: edge?.nodeId ?? null };
+    const msg: RequestMessage = { ...request, edgeId: edge?.nodeId ?? null, deadline };
 
     return new Promise<Outcome>((resolve) => {
       let settled = false;

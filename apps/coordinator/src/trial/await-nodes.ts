@@ -83,18 +83,19 @@ function aborted(trialId: string): TrialStartError {
 }
 
 interface Waiter {
-  nodeId: string;
+  match(n: NodeEntry): boolean;
   wake(back: boolean): void;
 }
 
 /**
- * Requests waiting for their lost receiver to come back. One registry listener and one
- * abort listener for all of them, however many requests queue behind a vanished phone.
+ * Requests waiting for their lost receiver to come back, or for an edge after an outage.
+ * One registry listener and one abort listener for all of them, however many requests
+ * queue behind a vanished phone or edge.
  */
 export class ReceiverWaits {
   private readonly waiters = new Set<Waiter>();
   private readonly onOnline = (n: NodeEntry): void => {
-    for (const w of [...this.waiters]) if (w.nodeId === n.nodeId) w.wake(true);
+    for (const w of [...this.waiters]) if (w.match(n)) w.wake(true);
   };
   private readonly onAbort = (): void => {
     for (const w of [...this.waiters]) w.wake(false);
@@ -112,10 +113,26 @@ export class ReceiverWaits {
   /** Whether receiver `nodeId` is online before `until` (ms, on `now`'s clock); false on abort. */
   untilOnline(nodeId: string, until: number): Promise<boolean> {
     if (this.registry.get(nodeId)?.status === 'online') return Promise.resolve(true);
+    return this.wait((n) => n.nodeId === nodeId, until);
+  }
+
+  /**
+   * Whether an edge is online after `backoffMs` and before `until`: the wait of a request
+   * whose edge failed in transit, none other left (retries.edgeGraceS). False on abort.
+   */
+  async edgeAfter(backoffMs: number, until: number): Promise<boolean> {
+    const pause = Math.min(backoffMs, until - this.now());
+    if (pause > 0 && !this.signal.aborted) await this.wait(() => false, this.now() + pause);
+    if (this.signal.aborted) return false;
+    if (this.registry.list({ role: 'edge', online: true }).length > 0) return true;
+    return this.wait((n) => n.role === 'edge', until);
+  }
+
+  private wait(match: (n: NodeEntry) => boolean, until: number): Promise<boolean> {
     if (this.signal.aborted || this.now() >= until) return Promise.resolve(false);
     return new Promise((resolve) => {
       const w: Waiter = {
-        nodeId,
+        match,
         wake: (back) => {
           clearTimeout(timer);
           this.waiters.delete(w);

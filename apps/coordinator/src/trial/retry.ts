@@ -7,11 +7,13 @@
  *   receiver lost, retries left   → wait for it (grace from its last sign of life);
  *                                   back → send again; not back → the failure below
  *   retryable failure, retries and time left → retry (on another edge when a ≥ 1;
- *                                              none left → fail with the cause)
+ *                                   none left → wait for an edge, the same one included,
+ *                                   after a backoff, up to edgeGraceS: one back → retry on
+ *                                   it; none, or no grace → fail with the cause)
  *   anything else                 → fail with the attempt's code
  *
- * Two facts need a side effect to learn (waiting for a receiver, asking the edge
- * selector); nextStep asks for them with a step of their own, and the caller calls it again
+ * Three facts need a side effect to learn (waiting for a receiver, asking the edge
+ * selector, waiting for an edge); nextStep asks for them with a step of their own, and the caller calls it again
  * with the fact set. So every branch is a plain function of its inputs (test/retry.test.ts).
  */
 import type { ErrorCode, RecordMessage } from '@semaigc/protocol';
@@ -26,6 +28,8 @@ export interface RetryState {
   maxRetries: number;
   /** retries.receiverGraceS of the trial (for the failure's reason). */
   receiverGraceS: number;
+  /** retries.edgeGraceS of the trial: 0 fails at once when no other edge is left. */
+  edgeGraceS: number;
   qualityGate: { minConsistency: number; maxRegenerations: number } | null;
   /** a: with 0 the request goes to the receiver and no edge is needed. */
   edgeSteps: number;
@@ -36,6 +40,8 @@ export interface RetryState {
   receiverBack?: boolean;
   /** Answer to a 'pick-edge' step: the selector found an edge for the retry. */
   edgeLeft?: boolean;
+  /** Answer to an 'await-edge' step: an edge (the failed one included) was online within the grace. */
+  edgeBack?: boolean;
 }
 
 export type Step =
@@ -48,15 +54,23 @@ export type Step =
   /** Ask the edge selector for the retry's edge, then call again with `edgeLeft`. */
   | { kind: 'pick-edge' }
   /**
+   * No other edge: after a backoff, wait up to edgeGraceS for an edge (the one that failed
+   * included, its exclusion lifted) and pick it; then call again with `edgeBack`.
+   */
+  | { kind: 'await-edge' }
+  /**
    * Another attempt (one more retry). `pickEdge`: choose the edge afresh first (a resend
    * to a returned receiver); a retry after a failure already picked it in 'pick-edge'.
    */
-  | { kind: 'retry'; why: 'receiver-back' | 'retryable'; pickEdge: boolean }
+  | { kind: 'retry'; why: 'receiver-back' | 'retryable' | 'edge-back'; pickEdge: boolean }
   /** The request fails with this code and reason. */
   | { kind: 'fail'; code: ErrorCode; reason: string };
 
 /** A step that needs nothing more from the caller's side effects. */
-export type SettledStep = Exclude<Step, { kind: 'await-receiver' } | { kind: 'pick-edge' }>;
+export type SettledStep = Exclude<
+  Step,
+  { kind: 'await-receiver' } | { kind: 'pick-edge' } | { kind: 'await-edge' }
+>;
 
 export function nextStep(outcome: Outcome, s: RetryState): Step {
   if (outcome.kind === 'record') {
@@ -87,9 +101,18 @@ export function nextStep(outcome: Outcome, s: RetryState): Step {
   if (!canRetry) return { kind: 'fail', code: outcome.code, reason };
   if (s.edgeSteps > 0) {
     if (s.edgeLeft === undefined) return { kind: 'pick-edge' };
-    // Nowhere else to send it: report the cause (NODE_LOST, TIMEOUT, …), not NO_EDGE.
-    if (!s.edgeLeft)
-      return { kind: 'fail', code: outcome.code, reason: `${reason}; no other edge to retry on` };
+    if (!s.edgeLeft) {
+      // A transport failure (an outage, a frozen edge) may pass: wait for an edge, this one too.
+      if (s.edgeGraceS > 0) {
+        if (s.edgeBack === undefined) return { kind: 'await-edge' };
+        if (s.edgeBack) return { kind: 'retry', why: 'edge-back', pickEdge: false };
+        reason = `${reason}; no edge back within ${s.edgeGraceS} s (retries.edgeGraceS) or the deadline`;
+      } else {
+        reason = `${reason}; no other edge to retry on`;
+      }
+      // Nowhere to send it: report the cause (NODE_LOST, TIMEOUT, …), not NO_EDGE.
+      return { kind: 'fail', code: outcome.code, reason };
+    }
   }
   return { kind: 'retry', why: 'retryable', pickEdge: false };
 }

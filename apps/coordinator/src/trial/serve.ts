@@ -34,6 +34,9 @@ import { failOutcome, type Outcome } from './outcome';
 import { failedRecord, finalizeRecord } from './records';
 import { nextStep, type RetryState, type SettledStep } from './retry';
 
+/** The pause before a retry that waits for an edge (doubling per retry), ms. */
+export const EDGE_RETRY_BACKOFF_MS = 1000;
+
 /** What every request of one trial shares. */
 export interface ServeContext {
   trialId: string;
@@ -157,13 +160,14 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
 
   /** Runs the retry rules to a step that needs no more facts. */
   const decide = async (outcome: Outcome, edgeSteps: number): Promise<SettledStep> => {
-    const facts: Pick<RetryState, 'receiverBack' | 'edgeLeft'> = {};
+    const facts: Pick<RetryState, 'receiverBack' | 'edgeLeft' | 'edgeBack'> = {};
     for (;;) {
       const step = nextStep(outcome, {
         retries,
         regenerations,
         maxRetries: cfg.retries.max,
         receiverGraceS: cfg.retries.receiverGraceS,
+        edgeGraceS: cfg.retries.edgeGraceS,
         qualityGate: cfg.qualityGate,
         edgeSteps,
         beforeDeadline: now() < failAt,
@@ -179,6 +183,19 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
       } else if (step.kind === 'pick-edge') {
         choice = pickEdge();
         facts.edgeLeft = choice.kind !== 'none';
+      } else if (step.kind === 'await-edge') {
+        // Like the receiver's grace, from the edges' last sign of life; the backoff keeps a
+        // request from hammering an edge that just failed it in transit.
+        const seen = registry.list({ role: 'edge' }).map((e) => e.lastSeenAt);
+        const from = seen.length > 0 ? Math.max(...seen) : now();
+        const until = Math.min(failAt, from + cfg.retries.edgeGraceS * 1000);
+        const backoffMs = EDGE_RETRY_BACKOFF_MS * 2 ** retries;
+        facts.edgeBack = await t.receiverWaits.edgeAfter(backoffMs, until);
+        if (facts.edgeBack) {
+          excluded.clear(); // the edge that failed in transit may serve it now
+          choice = pickEdge();
+          facts.edgeBack = choice.kind !== 'none';
+        }
       } else {
         return step;
       }
@@ -231,7 +248,11 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
         const why = outcome.kind === 'fail' ? { code: outcome.code, reason: outcome.reason } : {};
         env.logger.info(
           { requestId, receiverId, attempt, ...why },
-          step.why === 'receiver-back' ? 'receiver is back, sending the request again' : 'retrying request',
+          step.why === 'receiver-back'
+            ? 'receiver is back, sending the request again'
+            : step.why === 'edge-back'
+              ? 'an edge is back, sending the request again'
+              : 'retrying request',
         );
         retries += 1;
         if (step.pickEdge) choice = pickEdge();
