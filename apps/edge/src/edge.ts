@@ -19,6 +19,7 @@ import {
   toErrorMessage,
   type Capabilities,
   type ErrorCode,
+  type QualityProfile,
   type RequestMessage,
 } from '@semaigc/protocol';
 import {
@@ -47,6 +48,15 @@ export interface EdgeOptions {
   threads?: number;
   /** Refuse new requests (BUSY) beyond this many queued (default 64). */
   maxQueue?: number;
+  /**
+   * Denoising steps it holds in flight at once (queued and running), announced in its hello
+   * for several-edge trials (the coordinator counts against it); default: no limit.
+   */
+  capacitySteps?: number;
+  /** Its AaaS quality-vs-steps curve, announced; null: unknown until calibrated. */
+  qualityProfile?: QualityProfile | null;
+  /** Classifier-free guidance it uses instead of the request's (an edge set apart), announced. */
+  guidanceScale?: number;
   logger?: Logger;
   /** Reuse a loaded pipeline (tests, several nodes in one process). */
   pipeline?: SplitPipeline;
@@ -88,6 +98,10 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const nc = link.nc;
   const maxQueue = opts.maxQueue ?? DEFAULT_EDGE_MAX_QUEUE;
   let served = 0;
+  // Tasks the coordinator failed with EDGE_CRASH (this edge was overloaded under crash
+  // semantics), as requestId#attempt: dropped from the queue, or not sent when running.
+  const crashed = new Set<string>();
+  const crashKey = (requestId: string, attempt: number): string => `${requestId}#${attempt}`;
 
   const capabilities = (): Capabilities => ({
     runtime: { kind: 'node', version: process.version },
@@ -98,6 +112,9 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     profile: nodeDeviceProfile('cpu'),
     maxConcurrent: 1,
     bundleId: pipeline.bundle.manifest.name,
+    ...(opts.capacitySteps === undefined ? {} : { capacitySteps: opts.capacitySteps }),
+    ...(opts.qualityProfile === undefined ? {} : { qualityProfile: opts.qualityProfile }),
+    ...(opts.guidanceScale === undefined ? {} : { guidanceScale: opts.guidanceScale }),
   });
 
   const session = natsSession({
@@ -107,6 +124,12 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     name: opts.name ?? `edge ${id}`,
     capabilities,
     load: () => ({ inFlight: queue.busy ? 1 : 0, queued: queue.waiting, stepMs: stepMs / computeShare }),
+    onMessage: (msg) => {
+      if (msg.type === 'error' && msg.code === 'EDGE_CRASH' && msg.requestId !== undefined) {
+        crashed.add(crashKey(msg.requestId, msg.attempt ?? 0));
+        log.warn({ requestId: msg.requestId, reason: msg.reason }, 'task dropped: this edge crashed');
+      }
+    },
     logger: log,
   });
 
@@ -124,7 +147,9 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     );
   };
 
-  const queue = new JobQueue<Job>(async ({ req, receivedAt }) => {
+  const queue = new JobQueue<Job>(async ({ req: asked, receivedAt }) => {
+    if (crashed.delete(crashKey(asked.requestId, asked.attempt))) return;
+    const req = opts.guidanceScale === undefined ? asked : { ...asked, guidanceScale: opts.guidanceScale };
     // Work the coordinator stopped waiting for (a long outage, a frozen edge) is dropped.
     if (session.now() > req.deadline) {
       fail(req, 'DEADLINE_EXCEEDED', `edge ${id}: deadline passed while queued, not run`);
@@ -136,6 +161,18 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
         req,
         receivedAt,
       );
+      // A job that outlived its deadline (the edge was frozen or cut off mid-job) sends
+      // nothing: the coordinator failed that attempt already.
+      const late = session.now() - req.deadline;
+      if (late > 0) {
+        fail(
+          req,
+          'DEADLINE_EXCEEDED',
+          `edge ${id}: finished ${Math.round(late)} ms after the deadline, not sent`,
+        );
+        return;
+      }
+      if (crashed.delete(crashKey(req.requestId, req.attempt))) return;
       nc.publish(receiverLatentSubject(req.receiverId), encode(payload));
       served++;
     } catch (err) {

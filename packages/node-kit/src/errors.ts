@@ -11,3 +11,6 @@ export class NatsServerError extends NodeKitError {}
 
 /** NATS credentials are missing, unreadable or not a seed/creds file. */
 export class NatsAuthError extends NodeKitError {}
+
+/** A NATS connection closed for good on its own (it reconnects through outages; this is a fatal error). */
+export class NatsLinkLostError extends NodeKitError {}

@@ -7,6 +7,7 @@
  */
 import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
 import { followNatsLink, NatsLinkTracker, natsReconnectOptions, type NatsLinkState } from '@semaigc/protocol';
+import { NatsLinkLostError } from './errors';
 import type { Logger } from './logger';
 
 export interface NatsLink {
@@ -43,4 +44,17 @@ export async function connectNats(o: ConnectNatsOptions): Promise<NatsLink> {
     },
     gaveUp,
   };
+}
+
+/**
+ * Rejects with a NatsLinkLostError naming `who` and the cause once `gaveUp` resolves; never
+ * settles otherwise. A long-running command races it with Ctrl-C, so a node whose link is
+ * gone for good exits non-zero saying why instead of running on unreachable.
+ */
+export function natsLinkLost(gaveUp: Promise<Error>, who: string): Promise<never> {
+  return gaveUp.then((err) => {
+    throw new NatsLinkLostError(`${who}: the NATS connection closed for good: ${err.message}`, {
+      cause: err,
+    });
+  });
 }

@@ -28,6 +28,11 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** Extra command-line arguments. */
   args?: string[];
+  /**
+   * Listen on this port (default: a free one). Restarting a server on the port it had is
+   * how fault tests take NATS down and bring it back under connected clients.
+   */
+  port?: number;
   /** How long to wait for the server to accept connections (default 10 s). */
   readyTimeoutMs?: number;
   /** Keep the server's stderr/stdout lines here for diagnostics (default: last 200 lines). */
@@ -122,9 +127,9 @@ function waitForExit(child: ChildProcess): Promise<void> {
 }
 
 async function startOnce(
-  opts: Required<Omit<NatsServerOptions, 'args'>> & { args: string[] },
+  opts: Required<Omit<NatsServerOptions, 'args' | 'port'>> & { args: string[]; port?: number | undefined },
 ): Promise<NatsServer> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const storeDir = opts.jetstream ? fs.mkdtempSync(path.join(os.tmpdir(), STORE_PREFIX)) : null;
   const serverArgs = [
     '-a',
@@ -220,16 +225,21 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     args: options.args ?? [],
     readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_NATS_READY_TIMEOUT_MS,
     keepLogLines: options.keepLogLines ?? 200,
+    port: options.port,
   };
+  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port > 0 && opts.port < 65536))
+    throw new TypeError(`startNatsServer: port must be an integer in [1, 65535], got ${opts.port}`);
   let last: unknown;
   for (let i = 0; i < START_ATTEMPTS; i++) {
     try {
       return await startOnce(opts);
     } catch (err) {
       last = err;
-      // Only a lost port race is worth retrying; a missing binary is not.
+      // Only a lost port race is worth retrying; a missing binary is not. A port given is
+      // retried too: the previous server on it may not have released it yet.
       if (!(err instanceof NatsServerError) || !/address already in use|exited early/i.test(err.message))
         break;
+      if (opts.port !== undefined) await new Promise((r) => setTimeout(r, 500));
     }
   }
   throw last instanceof Error ? last : new NatsServerError(String(last));

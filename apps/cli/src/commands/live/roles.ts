@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
-import { createLogger, natsAuthFromCreds } from '@semaigc/node-kit';
+import { createLogger, natsAuthFromCreds, natsLinkLost } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
@@ -61,8 +61,10 @@ export function coordinatorCommand(): Command {
         });
         // The only place the token is shown: the operator's terminal.
         process.stdout.write(`coordinator: dashboard ${c.dashboardUrl}, phones join ${c.joinUrl}\n`);
-        await untilInterrupted();
-        await c.close();
+        // Ctrl-C ends it; so does a NATS link that gave up (exit 1, naming why).
+        await Promise.race([untilInterrupted(), natsLinkLost(c.natsGaveUp, 'coordinator')]).finally(() =>
+          c.close().catch(() => undefined),
+        );
       },
     );
 }
@@ -99,8 +101,9 @@ export function edgeCommand(): Command {
         process.stdout.write(
           `edge ${e.id}: ready, measured step ${e.stepMs.toFixed(2)} ms, compute share ${o.computeShare}\n`,
         );
-        await untilInterrupted();
-        await e.close();
+        await Promise.race([untilInterrupted(), natsLinkLost(e.gaveUp, `edge ${e.id}`)]).finally(() =>
+          e.close().catch(() => undefined),
+        );
       },
     );
 }
@@ -142,8 +145,10 @@ export function receiverCommand(): Command {
           logger: logger('receiver'),
         });
         process.stdout.write(`receivers ready: ${r.ids.join(', ')}\n`);
-        await untilInterrupted();
-        await r.close();
+        await Promise.race([
+          untilInterrupted(),
+          natsLinkLost(r.gaveUp, `receivers ${r.ids.join(', ')}`),
+        ]).finally(() => r.close().catch(() => undefined));
       },
     );
 }
