@@ -9,3 +9,4 @@ export * from './free-port';
 export * from './nats-server';
 export * from './nats-auth';
 export * from './nats-connect';
+export * from './record-publisher';

@@ -3,7 +3,8 @@
  * `NatsSessionTransport` maps the session's sends onto the protocol's subjects, its hello
  * onto a request/reply on `HELLO_SUBJECT`, and delivers `nodeControlSubject(id)`;
  * `natsSession` wires one up with pino logging. The NATS client reconnects by itself, so
- * the link is up from `open` on.
+ * the link is up from `open` on. Records go through JetStream (record-publisher.ts) when a
+ * publisher is given, so one sent while the coordinator is down is kept for it.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
@@ -24,6 +25,7 @@ import {
   type TransportLink,
 } from '@semaigc/session';
 import type { Logger } from './logger';
+import { RecordPublisher } from './record-publisher';
 
 const SUBJECTS: { readonly [T in SessionSendType]: string } = {
   heartbeat: HEARTBEAT_SUBJECT,
@@ -41,6 +43,7 @@ export class NatsSessionTransport implements SessionTransport {
   constructor(
     private readonly nc: NatsConnection,
     private readonly nodeId: string,
+    private readonly records: RecordPublisher | null = null,
   ) {}
 
   get peer(): string {
@@ -65,13 +68,15 @@ export class NatsSessionTransport implements SessionTransport {
   }
 
   send(type: SessionSendType, bytes: Uint8Array): void {
-    this.nc.publish(SUBJECTS[type], bytes);
+    if (type === 'record' && this.records) this.records.publish(bytes);
+    else this.nc.publish(SUBJECTS[type], bytes);
   }
 
   async close(): Promise<void> {
     this.control?.unsubscribe();
     this.control = null;
     // The connection is the node's (shared by its subscriptions): flush the bye, keep it open.
+    await this.records?.flush();
     if (!this.nc.isClosed()) await this.nc.flush().catch(() => undefined);
   }
 }
@@ -89,7 +94,7 @@ export function natsSession(o: NatsSessionOptions): NodeSession {
   const { nc, logger, ...rest } = o;
   const session: NodeSession = new NodeSession({
     ...rest,
-    transport: new NatsSessionTransport(nc, o.nodeId),
+    transport: new NatsSessionTransport(nc, o.nodeId, new RecordPublisher(nc, logger)),
     onState: (state, detail) => {
       if (state === 'welcomed')
         logger.info({ coordinator: session.welcome?.coordinatorId }, 'welcomed by coordinator');

@@ -9,7 +9,11 @@
  *   only the requests it received (`allow_responses`);
  * - a receiver publishes lifecycle messages, records, errors and previews; nobody else
  *   can publish a record;
- * - an observer reads every subject of the protocol and publishes nothing.
+ * - an observer reads every subject of the protocol and publishes nothing;
+ * - JetStream (the records stream, the trial-state bucket, their consumers: `$JS.API.>`,
+ *   `$KV.>`) is the coordinator's alone. A receiver stores a record in the stream by
+ *   publishing it to RECORD_SUBJECT with a reply inbox (the server's ack comes back on
+ *   `_INBOX.>`), which its permissions below already allow: it needs no `$JS.API` access.
  *
  * The lifecycle, record, error and preview subjects do not carry the sender's id, so NATS
  * cannot stop one receiver from claiming another's id in a record: the coordinator checks

@@ -83,6 +83,15 @@ test.each<[NatsRole, string, boolean]>([
   ['observer', RECORD_SUBJECT, true],
   ['observer', HELLO_SUBJECT, true],
   ['coordinator', nodeControlSubject('rx-1'), false],
+  // JetStream: a receiver stores a record by publishing it (above); the API (streams,
+  // consumers, the trial-state bucket) is the coordinator's alone.
+  ['receiver', '$JS.API.STREAM.INFO.SEMAIGC_V1_RECORDS', true],
+  ['receiver', '$JS.API.CONSUMER.MSG.NEXT.SEMAIGC_V1_RECORDS.coordinator-x', true],
+  ['receiver', '$KV.semaigc-trials-x.trial.t-1', true],
+  ['edge', '$JS.API.STREAM.INFO.SEMAIGC_V1_RECORDS', true],
+  ['observer', '$JS.API.STREAM.INFO.SEMAIGC_V1_RECORDS', true],
+  ['coordinator', '$JS.API.STREAM.INFO.SEMAIGC_V1_RECORDS', false],
+  ['coordinator', '$KV.semaigc-trials-x.trial.t-1', false],
 ])('%s publishing %s refused: %s', async (role, subject, want) => {
   expect(await refused(await as(role), subject)).toBe(want);
 });

@@ -32,6 +32,15 @@ export const EDGE_REQUEST_SUBJECT = `${SUBJECT_PREFIX}.edge.request`;
 /** Queue group of `EDGE_REQUEST_SUBJECT`: each request reaches exactly one edge. */
 export const EDGE_QUEUE_GROUP = `semaigc-v${PROTOCOL_VERSION}-edges`;
 export const RECORD_SUBJECT = `${SUBJECT_PREFIX}.record`;
+/**
+ * The JetStream stream that stores what is published on RECORD_SUBJECT (the coordinator
+ * creates it), so a record sent while the coordinator is down is kept. A receiver publishes
+ * a record as a JetStream message; the server's ack names this stream. A coordinator on a
+ * server without JetStream answers such a publish itself with an ack naming
+ * `PLAIN_RECORD_ACK_STREAM`: taken, not stored.
+ */
+export const RECORDS_STREAM = `SEMAIGC_V${PROTOCOL_VERSION}_RECORDS`;
+export const PLAIN_RECORD_ACK_STREAM = 'plain';
 export const ERROR_SUBJECT = `${SUBJECT_PREFIX}.error`;
 /** A receiver's finished image for the dashboard and runs/<trial>/images (not on the measured path). */
 export const PREVIEW_SUBJECT = `${SUBJECT_PREFIX}.preview`;
