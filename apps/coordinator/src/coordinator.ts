@@ -16,6 +16,7 @@ import { type Authenticator, connect, type NatsConnection } from '@nats-io/trans
 import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
 import {
   type ByeMessage,
+  decode,
   describeError,
   encode,
   errorMessage,
@@ -35,13 +36,17 @@ import {
   ProtocolError,
   receiverRequestSubject,
   type RecordMessage,
+  type RequestMessage,
+  type TrialEndMessage,
   trialEventsSubject,
+  type TrialStartMessage,
   type WelcomeMessage,
 } from '@semaigc/protocol';
 import pino, { type Logger } from 'pino';
 import type { DashboardSnapshot, JoinInfo, TrialInfo } from './api-types';
 import { parseTrialConfig, type TrialConfig, type TrialConfigInput } from './config/trial-config';
 import { confineConfigPaths } from './config/file-paths';
+import { Durability } from './durable/durability';
 import { RunFolderExistsError, StartupError, TrialStartError } from './errors';
 import { makeApiToken } from './http/guard';
 import { createHttpServer } from './http/server';
@@ -56,6 +61,7 @@ import {
   type NodeEntry,
   type NodeTransport,
 } from './registry/node-registry';
+import type { Verdict } from './trial/acceptance';
 import { makeTrialId } from './trial/ids';
 import type { RunTrialOptions, TrialLinks } from './trial/links';
 import { TrialRun } from './trial/trial-run';
@@ -142,12 +148,17 @@ export interface CoordinatorHandle {
 /** Throttle for dashboard node-list pushes (beats from many nodes would flood the page). */
 const DASHBOARD_PUSH_MS = 250;
 
+/** A trial the coordinator lists: one it runs, or one a previous coordinator ran (durable/). */
+type KnownTrial = Pick<TrialRun, 'info' | 'onPreview'>;
+
 class Coordinator implements CoordinatorInbox {
   readonly metrics = createMetrics();
   readonly registry: NodeRegistry;
-  readonly trials = new Map<string, TrialRun>();
+  readonly trials = new Map<string, KnownTrial>();
   active: { run: TrialRun; done: Promise<TrialSummary> } | null = null;
   hub: SocketHub | null = null;
+  /** JetStream records and trial state; null when the server has no JetStream. */
+  durable: Durability | null = null;
   join: JoinInfo = { code: '', url: '' };
   private pushTimer: NodeJS.Timeout | null = null;
   private readonly rehelloAt = new Map<string, number>();
@@ -220,21 +231,22 @@ class Coordinator implements CoordinatorInbox {
     this.registry.bye(msg);
   }
 
-  record(msg: RecordMessage, via: Via, sender: string = msg.receiverId): void {
+  record(msg: RecordMessage, via: Via, sender: string = msg.receiverId): Verdict['kind'] {
     const verdict = this.active?.run.onRecord(msg, sender) ?? { kind: 'unknown' };
     if (verdict.kind === 'due') {
       this.metrics.records.accepted += 1;
-      return;
+      return verdict.kind;
     }
     if (verdict.kind === 'not-due') {
       this.notDue(via, 'record', sender, verdict.why);
-      return;
+      return verdict.kind;
     }
     this.metrics.records.unknown += 1;
     this.log.info(
       { nodeId: msg.receiverId, requestId: msg.requestId, trialId: msg.trialId, via },
       'record for no request in flight (late, duplicate or another trial): not written',
     );
+    return verdict.kind;
   }
 
   preview(msg: PreviewMessage, via: Via, sender: string = msg.receiverId): void {
@@ -299,26 +311,59 @@ class Coordinator implements CoordinatorInbox {
 
   // ---- links the trials use ------------------------------------------------------------
 
-  links(): TrialLinks {
+  /** `config`: the trial's, stored with its durable state. */
+  links(config?: TrialConfig): TrialLinks {
     return {
-      requestEdge: async (subject, bytes, timeoutMs) =>
-        (await this.nc.request(subject, bytes, { timeout: timeoutMs })).data,
+      requestEdge: async (subject, bytes, timeoutMs) => {
+        await this.journalRequest(bytes);
+        return (await this.nc.request(subject, bytes, { timeout: timeoutMs })).data;
+      },
       toReceiver: (node: NodeEntry, event, bytes) => {
-        if (node.transport.kind === 'socket') {
-          this.hub?.sendToNode(node.nodeId, event, bytes);
-          return;
-        }
-        const subject =
-          event === 'request' ? receiverRequestSubject(node.nodeId) : nodeControlSubject(node.nodeId);
-        this.nc.publish(subject, bytes);
+        const send = (): void => {
+          if (node.transport.kind === 'socket') {
+            this.hub?.sendToNode(node.nodeId, event, bytes);
+            return;
+          }
+          const subject =
+            event === 'request' ? receiverRequestSubject(node.nodeId) : nodeControlSubject(node.nodeId);
+          this.nc.publish(subject, bytes);
+        };
+        if (event === 'request' && this.durable) void this.journalRequest(bytes).then(send);
+        else send();
       },
       trialEvent: (trialId, event, bytes) => {
         this.nc.publish(trialEventsSubject(trialId), bytes);
         this.hub?.toDashboards(event, bytes);
         if (event !== 'trial.progress') this.hub?.toDashboards('trials', this.trialInfos());
+        if (event === 'trial.start') {
+          const info = this.trials.get(trialId)?.info;
+          this.durable?.trialStarted(
+            decode(bytes) as TrialStartMessage,
+            config ?? null,
+            info?.runDir ?? runFiles(this.opts.runsDir, trialId).dir,
+            info?.createdAt ?? Date.now(),
+          );
+        } else if (event === 'trial.end') this.durable?.trialEnded(decode(bytes) as TrialEndMessage);
       },
-      recordWritten: (_record, bytes) => this.hub?.toDashboards('record', bytes),
+      recordWritten: (record, bytes) => {
+        this.durable?.recordWritten(record);
+        this.hub?.toDashboards('record', bytes);
+      },
     };
+  }
+
+  /** Stores an attempt in the trial's durable state before it is sent; never rejects. */
+  private async journalRequest(bytes: Uint8Array): Promise<void> {
+    if (!this.durable) return;
+    try {
+      const request = decode(bytes) as RequestMessage;
+      const receiver = this.registry.get(request.receiverId);
+      if (!receiver) return;
+      const edge = request.edgeId ? this.registry.get(request.edgeId) : undefined;
+      await this.durable.requestSending(request, receiver.capabilities, edge?.capabilities ?? null);
+    } catch (err) {
+      this.log.warn({ reason: describeError(err) }, 'could not journal a request');
+    }
   }
 
   /** `confineTo`: for configs from outside (HTTP), the directories their files must lie in. */
@@ -339,7 +384,7 @@ class Coordinator implements CoordinatorInbox {
       {
         coordinatorId: this.coordinatorId,
         registry: this.registry,
-        links: this.links(),
+        links: this.links(cfg),
         logger: this.log.child({ trialId }),
         runsDir: this.opts.runsDir,
         bundleDir: this.opts.bundleDir,
@@ -437,6 +482,17 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       cause: err,
     });
   }
+  // Durable trials: the records stream and trial state, and the trials a previous
+  // coordinator on this runs folder left running, ended before anything else starts.
+  let durable: Durability | null;
+  let known: TrialInfo[];
+  try {
+    durable = await Durability.open(nc, { runsDir, coordinatorId, log });
+    known = (await durable?.recover()) ?? [];
+  } catch (err) {
+    await nc.close().catch(() => undefined);
+    throw new StartupError(`JetStream on ${options.natsUrl}: ${describeError(err)}`, { cause: err });
+  }
   const natsClosed = followNatsLink(nc, natsLink, (c) => log[c.level](c.fields, c.msg));
   const natsGaveUp = natsClosed.then((err) => err ?? new Promise<Error>(() => undefined));
   const core = new Coordinator(coordinatorId, nc, log, {
@@ -447,6 +503,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
   });
+  core.durable = durable;
+  for (const info of known) core.trials.set(info.trialId, { info, onPreview: () => ({ kind: 'unknown' }) });
   const joinCode = options.joinCode ?? makeJoinCode();
   const apiToken = options.apiToken ?? makeApiToken();
 
@@ -470,7 +528,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       natsState: () => natsLink.state,
     },
   });
-  const bridge = new NatsBridge(nc, core, () => (core.metrics.received.nats += 1));
+  const countNats = (): void => {
+    core.metrics.received.nats += 1;
+  };
+  const bridge = new NatsBridge(nc, core, countNats, { records: durable === null });
   let port: number;
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_COORDINATOR.port });
@@ -486,7 +547,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     });
     bridge.start();
     await bridge.ready();
+    await durable?.startIntake(core, countNats);
   } catch (err) {
+    await durable?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     await nc.close().catch(() => undefined);
     throw new StartupError(`coordinator could not start: ${(err as Error).message}`, { cause: err });
@@ -526,6 +589,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         core.registry.stop();
         core.stopPushes();
         bridge.stop();
+        await durable?.stop().catch((err: unknown) => log.warn({ err }, 'durable records: stop failed'));
         await core.hub?.close();
         await app.close();
         await nc.drain().catch(() => nc.close());

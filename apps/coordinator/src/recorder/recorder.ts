@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { RecordMessage } from '@semaigc/protocol';
+import { parseRecord, type RecordMessage } from '@semaigc/protocol';
 import { csvHeader, recordToCsvLine } from './csv';
 import { encodePng } from './png';
 import type { TrialSummary } from './summary';
@@ -67,6 +67,35 @@ export class Recorder {
     await fs.writeFile(files.csv, csvHeader(), { flag: 'wx' });
     return new Recorder(files);
   }
+
+  /**
+   * Opens the run folder of a trial a coordinator was writing when it died, to append the
+   * records that end it: the lines already in records.jsonl are read back (a line that does
+   * not parse, such as one cut short by a power loss, is counted in `unreadLines`, left as
+   * it is and not taken) and nothing is truncated. Both files are made to end with a line
+   * break, so an appended line never joins a cut one.
+   */
+  static async reopen(runsDir: string, trialId: string): Promise<Recorder> {
+    const files = runFiles(runsDir, trialId);
+    const text = await fs.readFile(files.records, 'utf8');
+    const rec = new Recorder(files);
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        rec.kept.push(parseRecord(JSON.parse(line)));
+      } catch {
+        rec.unreadLines += 1;
+      }
+    }
+    for (const file of [files.records, files.csv]) {
+      const body = await fs.readFile(file, 'utf8').catch(() => '');
+      if (body.length > 0 && !body.endsWith('\n')) await fs.appendFile(file, '\n');
+    }
+    return rec;
+  }
+
+  /** Lines of records.jsonl `reopen` could not read back. */
+  unreadLines = 0;
 
   private enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.chain.then(task);

@@ -15,6 +15,7 @@ import type {
   WelcomeMessage,
 } from '@semaigc/protocol';
 import type { NodeTransport } from '../registry/node-registry';
+import type { Verdict } from '../trial/acceptance';
 
 export type Via = 'nats' | 'socket';
 
@@ -34,9 +35,10 @@ export interface CoordinatorInbox {
   bye(msg: ByeMessage): void;
   /**
    * `sender`: who sent it, as far as the transport knows (the socket's node over socket.io);
-   * default: the receiver the message names (NATS subjects carry no sender id).
+   * default: the receiver the message names (NATS subjects carry no sender id). Returns
+   * the verdict: 'due' when it settled its request's current attempt.
    */
-  record(msg: RecordMessage, via: Via, sender?: string): void;
+  record(msg: RecordMessage, via: Via, sender?: string): Verdict['kind'];
   preview(msg: PreviewMessage, via: Via, sender?: string): void;
   error(msg: ErrorMessage, via: Via, nodeId: string): void;
   /** A latent/image seen on its way to `receiverId` (NATS); `bytes` is relayed unchanged. */

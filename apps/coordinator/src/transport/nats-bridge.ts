@@ -18,6 +18,7 @@ import {
   type Message,
   type MessageType,
   peekSenderId,
+  PLAIN_RECORD_ACK_STREAM,
   PREVIEW_SUBJECT,
   ProtocolError,
   RECEIVER_LATENT_WILDCARD,
@@ -28,6 +29,11 @@ import {
 import type { CoordinatorInbox } from './inbox';
 
 type Handler = (msg: Message, raw: Msg) => void;
+
+/** A JetStream publish ack (JSON) that says the record was taken without being stored. */
+const PLAIN_RECORD_ACK = new TextEncoder().encode(
+  JSON.stringify({ stream: PLAIN_RECORD_ACK_STREAM, seq: 0, duplicate: false }),
+);
 
 function expectType(msg: Message, types: readonly MessageType[], where: string): void {
   if (!types.includes(msg.type)) {
@@ -44,10 +50,16 @@ function expectType(msg: Message, types: readonly MessageType[], where: string):
 export class NatsBridge {
   private readonly subs: Subscription[] = [];
 
+  /**
+   * `records: false` when records come from the JetStream stream instead (durable/): the
+   * stream stores what is published on RECORD_SUBJECT, so a plain subscription as well
+   * would see every record twice.
+   */
   constructor(
     private readonly nc: NatsConnection,
     private readonly inbox: CoordinatorInbox,
     private readonly onReceived: () => void = () => undefined,
+    private readonly opts: { records: boolean } = { records: true },
   ) {}
 
   start(): void {
@@ -62,9 +74,14 @@ export class NatsBridge {
     this.on(BYE_SUBJECT, ['bye'], (msg) => {
       if (msg.type === 'bye') this.inbox.bye(msg);
     });
-    this.on(RECORD_SUBJECT, ['record'], (msg) => {
-      if (msg.type === 'record') this.inbox.record(msg, 'nats');
-    });
+    if (this.opts.records) {
+      this.on(RECORD_SUBJECT, ['record'], (msg, raw) => {
+        if (msg.type === 'record') this.inbox.record(msg, 'nats');
+        // A receiver publishing to JetStream waits for an ack: with no stream on this server
+        // the coordinator answers that it took the record (not stored), so it is not re-sent.
+        if (raw.reply) raw.respond(PLAIN_RECORD_ACK);
+      });
+    }
     // `image` is accepted too: the contract's first draft sent previews as image messages.
     this.on(PREVIEW_SUBJECT, ['preview', 'image'], (msg) => {
       if (msg.type === 'preview') this.inbox.preview(msg, 'nats');
