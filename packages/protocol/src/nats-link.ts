@@ -23,12 +23,18 @@ export interface NatsReconnectPolicy {
   maxDelayMs: number;
   /** A random 0..jitterMs is added to each wait, ms. */
   jitterMs: number;
+  /**
+   * How long one dial may take to the server's first PONG, ms. nats.js's 20 s was seen to
+   * expire on a lab box whose cores were busy training (the process hardly scheduled).
+   */
+  connectTimeoutMs: number;
 }
 
 export const DEFAULT_NATS_RECONNECT: Readonly<NatsReconnectPolicy> = Object.freeze({
   firstDelayMs: 250,
   maxDelayMs: 5000,
   jitterMs: 250,
+  connectTimeoutMs: 60_000,
 });
 
 /** The wait before dial number `dials` (0-based) of an outage, without jitter. */
@@ -140,8 +146,10 @@ export function natsReconnectOptions(tracker: NatsLinkTracker): {
   reconnectTimeWait: number;
   reconnectJitter: number;
   reconnectDelayHandler: () => number;
+  timeout: number;
 } {
   return {
+    timeout: DEFAULT_NATS_RECONNECT.connectTimeoutMs,
     reconnect: true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: DEFAULT_NATS_RECONNECT.firstDelayMs,
