@@ -1,13 +1,18 @@
 /**
  * `semaigc trial run <config>`: runs a trial on a running lab through the coordinator's HTTP
- * API (POST /api/trials), following its progress until it ends, then prints the summary.
+ * API (POST /api/trials), following its progress until it ends (re-attaching when the
+ * coordinator restarts, live/trial-watch.ts), then prints the summary. Exits 0 for a
+ * completed trial, 2 for one that ended aborted or failed, 1 when it could not follow it.
  * `semaigc trial check <config>` validates a config file without running it.
  */
-import { Command } from 'commander';
-import { loadTrialConfig, renderSummaryTable, type TrialInfo } from '@semaigc/coordinator';
+import { Command, Option } from 'commander';
+import { loadTrialConfig, renderSummaryTable } from '@semaigc/coordinator';
+import { DEFAULT_TRIAL_WATCH, watchTrial } from '../../live/trial-watch';
+import { int } from './options';
 import { tokenOption } from './security-options';
 
-const POLL_MS = 1000;
+/** Exit status of a trial that ran to its end but did not complete (aborted, failed). */
+const EXIT_NOT_COMPLETED = 2;
 
 async function json<T>(res: Response, what: string): Promise<T> {
   const body: unknown = await res.json().catch(() => null);
@@ -25,7 +30,15 @@ export function trialCommand(): Command {
     .addOption(
       tokenOption("the coordinator's API token (printed by 'semaigc lab' and 'semaigc coordinator')"),
     )
-    .action(async (file: string, o: { coordinator: string; token?: string }) => {
+    .addOption(
+      new Option(
+        '--reattach <s>',
+        'how long to keep asking a coordinator that went away (crash, restart) before giving up',
+      )
+        .default(DEFAULT_TRIAL_WATCH.reattachS)
+        .argParser(int('--reattach', 0, 86_400)),
+    )
+    .action(async (file: string, o: { coordinator: string; token?: string; reattach: number }) => {
       const config = await loadTrialConfig(file);
       const base = o.coordinator.replace(/\/+$/, '');
       const started = await json<{ trialId: string }>(
@@ -40,21 +53,14 @@ export function trialCommand(): Command {
         'start trial',
       );
       process.stderr.write(`trial ${started.trialId} started on ${base}\n`);
-      for (;;) {
-        const info = await json<TrialInfo>(
-          await fetch(`${base}/api/trials/${started.trialId}`),
-          'trial status',
-        );
-        const p = info.progress;
-        process.stderr.write(`\rtrial ${info.trialId}: ${p.done}/${p.total} done, ${p.failed} failed   `);
-        if (info.summary) {
-          process.stderr.write('\n');
-          process.stdout.write(renderSummaryTable(info.summary) + '\n');
-          if (info.runDir) process.stdout.write(`records: ${info.runDir}\n`);
-          return;
-        }
-        if (info.error) throw new Error(`trial ${info.trialId}: ${info.error}`);
-        await new Promise((r) => setTimeout(r, POLL_MS));
+      const info = await watchTrial(base, started.trialId, { reattachS: o.reattach });
+      if (!info.summary) throw new Error(`trial ${info.trialId}: ${info.error ?? info.state}`);
+      process.stdout.write(renderSummaryTable(info.summary) + '\n');
+      if (info.runDir) process.stdout.write(`records: ${info.runDir}\n`);
+      if (info.summary.status !== 'completed') {
+        const why = info.summary.reason ? `: ${info.summary.reason}` : '';
+        process.stderr.write(`trial ${info.trialId} ${info.summary.status}${why}\n`);
+        process.exitCode = EXIT_NOT_COMPLETED;
       }
     });
   trial
