@@ -331,6 +331,7 @@ class Coordinator implements CoordinatorInbox {
         if (event === 'request' && this.durable) void this.journalRequest(bytes).then(send);
         else send();
       },
+      toEdgeControl: (edgeId, bytes) => this.nc.publish(nodeControlSubject(edgeId), bytes),
       trialEvent: (trialId, event, bytes) => {
         this.nc.publish(trialEventsSubject(trialId), bytes);
         this.hub?.toDashboards(event, bytes);

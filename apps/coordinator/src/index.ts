@@ -36,6 +36,12 @@ export {
 } from './policies/registry';
 export * from './edges/selector';
 export {
+  OVERLOAD_SEMANTICS,
+  type OverloadSemantics,
+  overloadReason,
+  plannedEdgeSteps,
+} from './edges/capacity';
+export {
   NodeRegistry,
   type NodeEntry,
   type NodeTransport,

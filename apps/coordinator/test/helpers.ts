@@ -201,6 +201,12 @@ export class TestEdge extends Peer {
       if (this.behaviour.swallow) return;
       setTimeout(() => this.sendPayload(req), this.behaviour.delayMs ?? 5);
     };
+    // Control messages (EDGE_CRASH: the coordinator crashed this edge; drop that task).
+    this.subs.push(
+      this.nc.subscribe(nodeControlSubject(this.nodeId), {
+        callback: (_e, m) => void this.received.push(decode(m.data)),
+      }),
+    );
     this.subs.push(
       this.nc.subscribe(edgeRequestSubject(this.nodeId), {
         callback: (_e, m) => handle(m.data, (b) => m.respond(b)),
@@ -215,6 +221,11 @@ export class TestEdge extends Peer {
   }
 
   private sendPayload(req: RequestMessage): void {
+    // Closed meanwhile (the test is over), or the task was dropped by a crash, like a real edge.
+    const dropped = this.received.some(
+      (m) => m.type === 'error' && m.code === 'EDGE_CRASH' && m.requestId === req.requestId,
+    );
+    if (this.nc.isClosed() || dropped) return;
     const now = Date.now();
     const timings = {
       queueMs: 0,

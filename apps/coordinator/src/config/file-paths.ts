@@ -39,6 +39,8 @@ function inside(root: string, p: string): boolean {
 export function configFilePaths(cfg: TrialConfig): [string, string][] {
   const out: [string, string][] = [];
   if (cfg.snr.kind === 'trace' && cfg.snr.path) out.push(['snr.path', cfg.snr.path]);
+  if (cfg.aspSelector.checkpoint) out.push(['aspSelector.checkpoint', cfg.aspSelector.checkpoint]);
+  if (cfg.aspSelector.profile) out.push(['aspSelector.profile', cfg.aspSelector.profile]);
   for (const [k, v] of Object.entries(cfg.policy as Record<string, unknown>)) {
     if (typeof v === 'string' && POLICY_FILE_KEY.test(k)) out.push([`policy.${k}`, v]);
   }

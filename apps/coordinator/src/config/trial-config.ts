@@ -26,6 +26,8 @@ import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import { z } from 'zod';
 import { TrialConfigError } from '../errors';
 import { edgeSelectorNames } from '../edges/selector';
+import { OVERLOAD_SEMANTICS } from '../edges/capacity';
+import { LEARNER_NAMES } from '@semaigc/asp';
 import { policyNames, policyRegistration, type PolicyConfig } from '../policies/registry';
 
 export const ARRIVALS = ['closed-loop', 'poisson', 'fixed'] as const;
@@ -115,8 +117,31 @@ const trialSchema = z.strictObject({
       waitS: z.number().min(0).max(3600).default(10),
     })
     .default({ waitS: 10 }),
-  /** Edge selector by name (`least-loaded`, `queue-group`, or a registered one). */
+  /**
+   * Edge selector by name: `least-loaded`, `queue-group`, the ASP-selection policies
+   * (`random`, `round-robin`, `crash-avoid`, `prophet`, `dqn`, `sac`, `d2sac`), or a
+   * registered one.
+   */
   edgeSelector: z.string().min(1).default('least-loaded'),
+  /** What the ASP selectors read: files are JSON, paths relative to the working directory. */
+  aspSelector: z
+    .strictObject({
+      /** A learner checkpoint from `semaigc asp train` (required by dqn, sac, d2sac). */
+      checkpoint: z.string().min(1).nullable().default(null),
+      /** A lab-calibrated profile from `semaigc asp calibrate` (the prophet's curves, the learners' edge order). */
+      profile: z.string().min(1).nullable().default(null),
+      /** Seed of the random selector. */
+      seed: int(0, 2 ** 31 - 1).default(0),
+    })
+    .default({ checkpoint: null, profile: null, seed: 0 }),
+  /**
+   * An edge that announced capacitySteps and is sent a request that does not fit:
+   * `reject` refuses the request (EDGE_OVERLOADED, it may be retried on another edge),
+   * `crash` fails every task in flight on that edge and the request (EDGE_CRASH).
+   */
+  overload: z
+    .enum(OVERLOAD_SEMANTICS, { error: `must be one of ${OVERLOAD_SEMANTICS.join(', ')}` })
+    .default('reject'),
   /** Classifier-free guidance; default: the bundle manifest's guidance_scale (else 7.5). */
   guidanceScale: z.number().min(0).max(100).nullable().default(null),
   retries: z
@@ -212,6 +237,12 @@ export function parseTrialConfig(value: unknown): TrialConfig {
       ['edgeSelector'],
       `unknown edge selector '${cfg.edgeSelector}' (known: ${edgeSelectorNames().join(', ')})`,
     );
+  }
+  if (
+    (LEARNER_NAMES as readonly string[]).includes(cfg.edgeSelector) &&
+    cfg.aspSelector.checkpoint === null
+  ) {
+    fail(['aspSelector', 'checkpoint'], `is required by the ${cfg.edgeSelector} edge selector`);
   }
   const snr = under('snr', () => parseSnrProcess(cfg.snr));
   if (cfg.receivers.ids && new Set(cfg.receivers.ids).size !== cfg.receivers.ids.length) {

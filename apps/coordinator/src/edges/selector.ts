@@ -4,12 +4,16 @@
  *
  *   registerEdgeSelector('d2sac', () => mySelector);
  *
+ * The papers' selectors (random, round-robin, crash-avoid, prophet, dqn, sac, d2sac) are in
+ * asp-selectors.ts and register themselves here.
+ *
  * `least-loaded` (default): the online edge with the fewest unfinished requests per
  * concurrent slot (the coordinator's own count, max with the edge's last report), then
  * the fastest effective step time stepMs/p, then the id. `queue-group`: NATS picks one edge
  * of the queue group (edgeId null in the request).
  */
 import { PluginError } from '../errors';
+import { ASP_SELECTORS } from './asp-selectors';
 import type { NodeEntry } from '../registry/node-registry';
 
 export type EdgeChoice =
@@ -24,6 +28,25 @@ export interface EdgeSelectionContext {
   candidates: readonly NodeEntry[];
   /** Edges that failed this request before (excluded from candidates). */
   excluded: ReadonlySet<string>;
+  /**
+   * Denoising steps the request will hold on its edge (its a: the fixed split's, or T̂
+   * before a split policy such as ROOT has decided), for capacity-aware selectors.
+   */
+  steps?: number;
+  /** Steps the coordinator has in flight on an edge now (registry capacity accounting). */
+  stepsInFlight?: (nodeId: string) => number;
+  /** Every online edge, tried or not (a learned selector's state covers the whole lab). */
+  online?: readonly NodeEntry[];
+}
+
+/** What a trial hands a selector factory (the ASP selectors read these; others ignore them). */
+export interface EdgeSelectorOptions {
+  /** A learner checkpoint (parsed JSON) for the dqn, sac and d2sac selectors. */
+  checkpoint?: unknown;
+  /** A lab-calibrated profile file (parsed JSON): curves for the prophet, edge order for learners. */
+  profile?: unknown;
+  /** Seed of the random selector. */
+  seed?: number;
 }
 
 export interface EdgeSelector {
@@ -60,12 +83,15 @@ export const queueGroupSelector: EdgeSelector = {
   },
 };
 
-const selectors = new Map<string, () => EdgeSelector>([
+export type EdgeSelectorFactory = (options: EdgeSelectorOptions) => EdgeSelector;
+
+const selectors = new Map<string, EdgeSelectorFactory>([
   ['least-loaded', () => leastLoadedSelector],
   ['queue-group', () => queueGroupSelector],
+  ...Object.entries(ASP_SELECTORS),
 ]);
 
-export function registerEdgeSelector(name: string, factory: () => EdgeSelector, replace = false): void {
+export function registerEdgeSelector(name: string, factory: EdgeSelectorFactory, replace = false): void {
   if (typeof name !== 'string' || name.length === 0)
     throw new TypeError('registerEdgeSelector: name must be a string');
   if (typeof factory !== 'function') throw new TypeError('registerEdgeSelector: factory must be a function');
@@ -77,8 +103,8 @@ export function edgeSelectorNames(): string[] {
   return [...selectors.keys()];
 }
 
-export function createEdgeSelector(name: string): EdgeSelector {
+export function createEdgeSelector(name: string, options: EdgeSelectorOptions = {}): EdgeSelector {
   const f = selectors.get(name);
   if (!f) throw new PluginError(`unknown edge selector '${name}' (known: ${edgeSelectorNames().join(', ')})`);
-  return f();
+  return f(options);
 }

@@ -82,6 +82,8 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   readonly heartbeatIntervalMs: number;
   readonly nodeTimeoutMs: number;
   private readonly nodes = new Map<string, NodeEntry>();
+  /** Edge id → denoising steps in flight (capacity accounting of several-edge trials). */
+  private readonly steps = new Map<string, number>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
 
@@ -205,17 +207,38 @@ export class NodeRegistry extends EventEmitter<NodeRegistryEvents> {
   /**
    * One more request sent to this node and not finished: the coordinator's own load count
    * (`assigned`), which edge selection reads without waiting for a heartbeat. Every
-   * reserve is matched by one release; an unknown node is ignored.
+   * reserve is matched by one release; an unknown node is ignored. `steps`: the denoising
+   * steps the request holds on the edge (its a), counted against the edge's announced
+   * capacity until `releaseSteps` (its payload left the edge) or `release`.
    */
-  reserve(nodeId: string): void {
+  reserve(nodeId: string, steps = 0): void {
     const entry = this.nodes.get(nodeId);
-    if (entry) entry.assigned += 1;
+    if (!entry) return;
+    entry.assigned += 1;
+    if (steps > 0) this.steps.set(nodeId, this.stepsInFlight(nodeId) + steps);
   }
 
   /** A request reserved on this node finished (any outcome). Never below 0. */
-  release(nodeId: string): void {
+  release(nodeId: string, steps = 0): void {
     const entry = this.nodes.get(nodeId);
     if (entry) entry.assigned = Math.max(0, entry.assigned - 1);
+    this.releaseSteps(nodeId, steps);
+  }
+
+  /** The edge's work on `steps` steps is done (or dropped); the request may still be open. */
+  releaseSteps(nodeId: string, steps: number): void {
+    if (steps > 0) this.steps.set(nodeId, Math.max(0, this.stepsInFlight(nodeId) - steps));
+  }
+
+  /** Denoising steps the coordinator has in flight on this edge (reserved, not released). */
+  stepsInFlight(nodeId: string): number {
+    return this.steps.get(nodeId) ?? 0;
+  }
+
+  /** Steps the edge can still take: its announced capacitySteps minus those in flight; null: no limit. */
+  availableSteps(nodeId: string): number | null {
+    const cap = this.nodes.get(nodeId)?.capabilities.capacitySteps;
+    return cap === undefined ? null : cap - this.stepsInFlight(nodeId);
   }
 
   /** The receiver now serves this trial (kept across reconnects, shown on the dashboard). */

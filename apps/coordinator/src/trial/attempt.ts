@@ -21,11 +21,13 @@ import {
   EDGE_REQUEST_SUBJECT,
   edgeRequestSubject,
   encode,
+  errorMessage,
   type ErrorMessage,
   type PreviewMessage,
   type RecordMessage,
   type RequestMessage,
 } from '@semaigc/protocol';
+import { overloadReason, type OverloadSemantics } from '../edges/capacity';
 import type { EdgeChoice } from '../edges/selector';
 import type { NodeEntry, NodeRegistry } from '../registry/node-registry';
 import { errorVerdict, previewVerdict, recordVerdict, type Verdict } from './acceptance';
@@ -35,7 +37,9 @@ import { failOutcome, type FailOutcome, type Outcome } from './outcome';
 export interface AttemptOptions {
   trialId: string;
   registry: NodeRegistry;
-  links: Pick<TrialLinks, 'requestEdge' | 'toReceiver'>;
+  links: Pick<TrialLinks, 'requestEdge' | 'toReceiver' | 'toEdgeControl'>;
+  /** What an overload of an edge's announced capacitySteps does (edges/capacity.ts); default reject. */
+  overload?: OverloadSemantics;
   now: () => number;
   /** How long one attempt may wait for its record (capped by the request's deadline), ms. */
   attemptTimeoutMs: number;
@@ -49,6 +53,8 @@ interface OpenAttempt {
   edgeId: string | null;
   /** The payload left the edge (seen on the receiver's subject): losing the edge no longer matters. */
   delivered: boolean;
+  /** Steps it holds of the edge's capacity (its a until the payload leaves the edge, then 0). */
+  steps: number;
   settle(o: Outcome): void;
 }
 
@@ -96,6 +102,11 @@ export class Attempts {
     const edge = !local && choice.kind === 'edge' ? choice.edge : null;
     const msg: RequestMessage = { ...request, edgeId: edge?.nodeId ?? null, deadline };
 
+    if (edge) {
+      const overload = overloadReason(registry, edge.nodeId, request.edgeSteps);
+      if (overload) return Promise.resolve(this.overloaded(edge.nodeId, request.requestId, overload));
+    }
+
     return new Promise<Outcome>((resolve) => {
       let settled = false;
       const attempt: OpenAttempt = {
@@ -103,12 +114,13 @@ export class Attempts {
         receiverId: request.receiverId,
         edgeId: edge?.nodeId ?? null,
         delivered: local,
+        steps: edge ? request.edgeSteps : 0,
         settle: (outcome) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
           if (this.open.get(request.requestId) === attempt) this.open.delete(request.requestId);
-          if (edge) registry.release(edge.nodeId);
+          if (edge) registry.release(edge.nodeId, attempt.steps);
           resolve(outcome);
         },
       };
@@ -124,7 +136,7 @@ export class Attempts {
       );
       this.open.set(request.requestId, attempt);
       this.previews.set(request.requestId, request.receiverId);
-      if (edge) registry.reserve(edge.nodeId);
+      if (edge) registry.reserve(edge.nodeId, attempt.steps);
       const bytes = encode(msg);
       if (local) {
         this.o.links.toReceiver(receiver, 'request', bytes);
@@ -215,7 +227,39 @@ export class Attempts {
   /** The request's latent/image left the edge. */
   onPayload(requestId: string): void {
     const a = this.open.get(requestId);
-    if (a) a.delivered = true;
+    if (!a) return;
+    a.delivered = true;
+    // The edge's work on it is done: its steps no longer hold the edge's capacity.
+    if (a.edgeId !== null && a.steps > 0) this.o.registry.releaseSteps(a.edgeId, a.steps);
+    a.steps = 0;
+  }
+
+  /**
+   * A request that does not fit on `edgeId` under the trial's overload semantics
+   * (edges/capacity.ts): refused (reject), or the edge crashes (crash): every task in flight
+   * on it (payload not yet sent) fails with EDGE_CRASH, the edge is told to drop each, and
+   * the request that overflowed it fails too.
+   */
+  private overloaded(edgeId: string, requestId: string, reason: string): FailOutcome {
+    if ((this.o.overload ?? 'reject') === 'reject')
+      return failOutcome('EDGE_OVERLOADED', `${reason}; refused (overload: reject)`, {
+        edgeId,
+        retryable: true,
+      });
+    const crash = `edge ${edgeId} crashed (overload: crash): request ${requestId} overflowed it; ${reason}`;
+    for (const [id, a] of [...this.open]) {
+      if (a.edgeId !== edgeId || a.delivered) continue;
+      const drop = errorMessage('EDGE_CRASH', crash, {
+        requestId: id,
+        trialId: this.o.trialId,
+        attempt: a.attempt,
+      });
+      this.o.links.toEdgeControl(edgeId, encode(drop));
+      a.settle(
+        failOutcome('EDGE_CRASH', `${crash}; this task was in flight on it`, { edgeId, retryable: false }),
+      );
+    }
+    return failOutcome('EDGE_CRASH', `${crash}; this request caused the crash`, { edgeId, retryable: false });
   }
 
   onNodeOffline(node: NodeEntry, reason: string): void {

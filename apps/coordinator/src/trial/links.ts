@@ -14,6 +14,8 @@ export interface TrialLinks {
   requestEdge(subject: string, bytes: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   /** A request (a = 0), trial.assign or trial.release to a receiver over its transport. */
   toReceiver(node: NodeEntry, event: 'request' | 'trial.assign' | 'trial.release', bytes: Uint8Array): void;
+  /** A message to an edge's control subject (EDGE_CRASH: drop this task, its edge crashed). */
+  toEdgeControl(edgeId: string, bytes: Uint8Array): void;
   /** trial.start / trial.progress / trial.end to NATS and dashboards. */
   trialEvent(trialId: string, event: 'trial.start' | 'trial.progress' | 'trial.end', bytes: Uint8Array): void;
   /** A record was written (dashboards). */

@@ -17,6 +17,7 @@ import {
   type RequestMessage,
 } from '@semaigc/protocol';
 import { requestChannel, type TrialConfig } from '../config/trial-config';
+import { plannedEdgeSteps } from '../edges/capacity';
 import type { EdgeChoice, EdgeSelector } from '../edges/selector';
 import {
   checkDecision,
@@ -92,12 +93,19 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
 
   // Edges that failed this request are not picked for it again.
   const excluded = new Set<string>();
-  const pickEdge = (): EdgeChoice =>
-    t.selector.select({
+  // The steps the request will hold on its edge: a fixed a or T̂ until the policy decided.
+  let plannedSteps = plannedEdgeSteps(cfg);
+  const pickEdge = (): EdgeChoice => {
+    const online = registry.list({ role: 'edge', online: true });
+    return t.selector.select({
       requestId,
-      candidates: registry.list({ role: 'edge', online: true }).filter((e) => !excluded.has(e.nodeId)),
+      candidates: online.filter((e) => !excluded.has(e.nodeId)),
       excluded,
+      steps: plannedSteps,
+      stepsInFlight: (id) => registry.stepsInFlight(id),
+      online,
     });
+  };
   let choice = pickEdge();
   const context: DecisionContext = {
     trialId: t.trialId,
@@ -210,6 +218,7 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
       t.policy.name,
       cfg.receiverVariant,
     );
+    plannedSteps = decision.edgeSteps;
     for (;;) {
       const request = makeMessage('request', {
         ...base,

@@ -28,6 +28,7 @@ import { resolveGuidanceScale, resolvePrompts } from '../config/prompts';
 import { requestChannel, type TrialConfig } from '../config/trial-config';
 import { trialConfigToYaml } from '../config/trial-file';
 import { createEdgeSelector } from '../edges/selector';
+import { readSelectorFiles } from '../edges/selector-files';
 import { createPolicy, policyRegistration } from '../policies/registry';
 import type { SplitPolicy } from '../policies/policy';
 import { Recorder } from '../recorder/recorder';
@@ -74,6 +75,7 @@ export class TrialRun {
       now: env.now,
       attemptTimeoutMs: (cfg.retries.attemptTimeoutS ?? cfg.latency.failureS) * 1000,
       acceptTimeoutMs: cfg.retries.acceptTimeoutMs,
+      overload: cfg.overload,
     });
     this.info = newTrialInfo(trialId, cfg.name, cfg.policy.kind, env.now());
   }
@@ -181,7 +183,7 @@ export class TrialRun {
       totalSteps: cfg.totalSteps,
       receiverVariant: cfg.receiverVariant,
     });
-    const selector = createEdgeSelector(cfg.edgeSelector);
+    const selector = createEdgeSelector(cfg.edgeSelector, await readSelectorFiles(cfg.aspSelector));
     const snrCfg = await loadSnrTrace(cfg.snr, (p) => fs.readFile(p, 'utf8'));
     const snr = createSnrProcess(snrCfg, { seed: cfg.seeds.base });
     const prompts = await resolvePrompts(cfg, env.bundleDir);
