@@ -35,6 +35,7 @@ import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
 import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, int, share } from './options';
+import { edgeSpecs, numberList } from '../../live/edge-specs';
 
 interface LabOptions {
   nats?: string;
@@ -45,7 +46,10 @@ interface LabOptions {
   bundle?: string;
   edges: number;
   receivers: number;
-  edgeShare: number;
+  edgeShare: number[];
+  edgeCapacity?: number[];
+  edgeGuidance?: number[];
+  aspProfile?: string;
   receiverShare: number;
   trial?: string;
   requests?: number;
@@ -92,9 +96,28 @@ export function labCommand(): Command {
         .argParser(int('--receivers', 0, 10000)),
     )
     .addOption(
-      new Option('--edge-share <p>', "edges' compute share p (PACR): each step stretched to measured/p")
-        .default(1)
-        .argParser(share('--edge-share')),
+      new Option(
+        '--edge-share <p,...>',
+        "edges' compute share p (PACR): each step stretched to measured/p; one value, or one per edge",
+      )
+        .default([1])
+        .argParser(numberList('--edge-share', (p) => p > 0 && p <= 1, 'compute shares in (0, 1]')),
+    )
+    .addOption(
+      new Option(
+        '--edge-capacity <steps,...>',
+        "denoising steps each edge holds in flight at once, announced (the trial's overload semantics apply beyond); one value, or one per edge",
+      ).argParser(numberList('--edge-capacity', (n) => Number.isInteger(n) && n >= 1, 'integers >= 1')),
+    )
+    .addOption(
+      new Option(
+        '--edge-guidance <w,...>',
+        "each edge's own classifier-free guidance scale (a different quality curve), announced; one value, or one per edge",
+      ).argParser(numberList('--edge-guidance', (w) => w >= 0 && w <= 100, 'guidance scales in [0, 100]')),
+    )
+    .option(
+      '--asp-profile <file>',
+      "a calibrated profile ('semaigc asp calibrate'): edges announce its quality curves (matched by id edge-<i>)",
     )
     .addOption(
       new Option('--receiver-share <p>', "receivers' compute share p (weaker-device emulation)")
@@ -158,13 +181,12 @@ export function labCommand(): Command {
         // One pipeline shared by the in-process nodes: sessions load once.
         const pipeline = o.edges + o.receivers > 0 ? await loadNodePipeline({ bundleDir: o.bundle }) : null;
         if (pipeline) closers.push(() => pipeline.release());
-        for (let i = 0; i < o.edges; i++) {
+        for (const spec of edgeSpecs(o)) {
           const e = await startEdge({
             natsUrl,
             ...auth('edge'),
-            id: `edge-${i}`,
+            ...spec,
             pipeline: pipeline!,
-            computeShare: o.edgeShare,
             logger: log('edge'),
           });
           closers.push(() => e.close());
