@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { ASP_PROFILES, LEARNER_NAMES, aspProfile, resolveTrainConfig, type LearnerName } from '@semaigc/asp';
+import { ASP_PROFILES, LEARNER_NAMES, resolveTrainConfig, type LearnerName } from '@semaigc/asp';
 import { TF_BACKENDS, type TfBackend } from '@semaigc/root';
 import { writeJson } from '../../node/files';
 import { initNodeTensorflow } from '../../node/tf-node';
@@ -20,6 +20,7 @@ import {
   parseLearners,
   type BudgetOptions,
 } from './options';
+import { loadAspProfile } from './profile-arg';
 import { runLearner } from './training';
 
 interface TrainOptions extends BudgetOptions {
@@ -68,10 +69,10 @@ export function trainCommand(): Command {
       parseIntList(0),
       [1, 2, 3, 4, 5],
     )
-    .addOption(
-      new Option('--profile <name>', 'environment profile (packages/asp/README.md)')
-        .choices(Object.keys(ASP_PROFILES))
-        .default('agod-code'),
+    .option(
+      '--profile <name|file>',
+      `environment profile (${Object.keys(ASP_PROFILES).join(', ')}; packages/asp/README.md) or a lab-calibrated profile file from 'semaigc asp calibrate'`,
+      'agod-code',
     )
     .option(
       '--denoising-sweep <list>',
@@ -85,7 +86,7 @@ export function trainCommand(): Command {
   addBudgetOptions(cmd);
   return cmd.action(async (o: TrainOptions) => {
     const log = (line: string): void => void process.stderr.write(`[asp train] ${line}\n`);
-    const profile = aspProfile(o.profile);
+    const profile = loadAspProfile(o.profile);
     const config = budgetConfig(o);
     const resolved = resolveTrainConfig(config);
     const dir = o.out ? path.resolve(o.out) : path.resolve('runs', 'asp', o.id);

@@ -36,6 +36,7 @@ import { untilInterrupted } from '../../live/signals';
 import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, int, share } from './options';
 import { edgeSpecs, numberList } from '../../live/edge-specs';
+import { runCalibration } from '../../live/calibrate';
 
 interface LabOptions {
   nats?: string;
@@ -50,6 +51,9 @@ interface LabOptions {
   edgeCapacity?: number[];
   edgeGuidance?: number[];
   aspProfile?: string;
+  calibrate?: number[];
+  calibrateRequests: number;
+  calibrateOut: string;
   receiverShare: number;
   trial?: string;
   requests?: number;
@@ -119,6 +123,18 @@ export function labCommand(): Command {
       '--asp-profile <file>',
       "a calibrated profile ('semaigc asp calibrate'): edges announce its quality curves (matched by id edge-<i>)",
     )
+    .addOption(
+      new Option(
+        '--calibrate <steps,...>',
+        "measure each edge's quality-vs-steps curve: one trial per step count (a = T̂), fit the AaaS curve, save a calibrated profile (then exits)",
+      ).argParser(numberList('--calibrate', (n) => Number.isInteger(n) && n >= 1, 'step counts >= 1')),
+    )
+    .addOption(
+      new Option('--calibrate-requests <n>', 'requests per edge at each step count')
+        .default(6)
+        .argParser(int('--calibrate-requests', 1, 10000)),
+    )
+    .option('--calibrate-out <file>', 'where the calibrated profile goes', 'runs/asp/lab-profile.json')
     .addOption(
       new Option('--receiver-share <p>', "receivers' compute share p (weaker-device emulation)")
         .default(1)
@@ -203,7 +219,17 @@ export function labCommand(): Command {
           });
           closers.push(() => rx.close());
         }
-        if (o.runTrial) {
+        if (o.calibrate) {
+          const file = await runCalibration(coordinator, {
+            steps: o.calibrate,
+            requestsPerEdge: o.calibrateRequests,
+            edges: o.edges,
+            receivers: o.receivers,
+            out: o.calibrateOut,
+            log: (line) => void process.stdout.write(line + '\n'),
+          });
+          process.stdout.write(`lab: calibrated profile of ${file.edges.length} edges → ${o.calibrateOut}\n`);
+        } else if (o.runTrial) {
           const config: TrialConfigInput | TrialConfig = o.trial
             ? await loadTrialConfig(o.trial)
             : { ...DEFAULT_LAB_TRIAL, ...(o.requests ? { requestsPerReceiver: o.requests } : {}) };
