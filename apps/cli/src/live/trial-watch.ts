@@ -48,6 +48,8 @@ async function ask(url: string): Promise<Answer> {
   return { kind: 'info', info: (await res.json()) as TrialInfo };
 }
 
+const SAY_AGAIN_MS = 30_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `base`'s trial `trialId` until it ends; resolves with its info (summary set). */
@@ -62,6 +64,8 @@ export async function watchTrial(
   const url = `${base}/api/trials/${encodeURIComponent(trialId)}`;
   let awaySince: number | null = null;
   let tries = 0;
+  /** When the last "unreachable" line was written, and why: one line a change, else one per 30 s. */
+  let said = { at: 0, why: '' };
   for (;;) {
     const a = await ask(url);
     if (a.kind === 'away') {
@@ -74,9 +78,12 @@ export async function watchTrial(
       }
       const wait = Math.min(pollMs * 2 ** tries, DEFAULT_TRIAL_WATCH.maxBackoffMs, reattachMs - waited);
       tries += 1;
-      write(
-        `\ncoordinator ${base} unreachable (${a.why}); trial ${trialId}: retrying in ${(wait / 1000).toFixed(1)} s (gives up after ${Math.round(reattachMs / 1000)} s)\n`,
-      );
+      if (a.why !== said.why || Date.now() - said.at >= SAY_AGAIN_MS) {
+        said = { at: Date.now(), why: a.why };
+        write(
+          `\ncoordinator ${base} unreachable (${a.why}) for ${Math.round(waited / 1000)} s; trial ${trialId}: still asking, with backoff (gives up after ${Math.round(reattachMs / 1000)} s)\n`,
+        );
+      }
       await sleep(wait);
       continue;
     }
@@ -91,6 +98,7 @@ export async function watchTrial(
       write(`coordinator ${base} is back: re-attached to trial ${trialId} (${a.info.state})\n`);
       awaySince = null;
       tries = 0;
+      said = { at: 0, why: '' };
     }
     const p = a.info.progress;
     write(`\rtrial ${trialId}: ${p.done}/${p.total} done, ${p.failed} failed   `);

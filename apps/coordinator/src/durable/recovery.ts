@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs/promises';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { decode, describeError, RECORD_SUBJECT, type RecordMessage } from '@semaigc/protocol';
+import { decode, describeError, type RecordMessage } from '@semaigc/protocol';
 import type { Logger } from 'pino';
 import type { TrialInfo } from '../api-types';
 import { Recorder, runFiles } from '../recorder/recorder';
@@ -95,8 +95,8 @@ async function readStream(
 ): Promise<Stored[]> {
   if (from > last) return [];
   const out: Stored[] = [];
+  // The stream holds RECORD_SUBJECT only, so no filter (filter lists need nats-server 2.10).
   const reader = await o.store.js.consumers.get(o.store.stream, {
-    filter_subjects: [RECORD_SUBJECT],
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: from,
   });
