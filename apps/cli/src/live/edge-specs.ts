@@ -44,15 +44,20 @@ function pick(flag: string, list: number[] | undefined, i: number, n: number): n
   return list.length === 1 ? list[0] : list[i];
 }
 
+function profileCurves(file: string): Map<string, QualityProfile> {
+  const parsed = parseCalibratedProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown, file);
+  return new Map(parsed.edges.map((e) => [e.edgeId, e.curve]));
+}
+
+/** The curve a calibrated profile file has for edge `id`; an error names the file when it has none. */
+export function announcedCurve(file: string, id: string): QualityProfile {
+  const c = profileCurves(file).get(id);
+  if (!c) throw new InvalidArgumentError(`--asp-profile ${file} has no edge '${id}'`);
+  return c;
+}
+
 export function edgeSpecs(o: EdgeSpecOptions): EdgeSpec[] {
-  const curves = new Map<string, QualityProfile>();
-  if (o.aspProfile) {
-    const file = parseCalibratedProfile(
-      JSON.parse(fs.readFileSync(o.aspProfile, 'utf8')) as unknown,
-      o.aspProfile,
-    );
-    for (const e of file.edges) curves.set(e.edgeId, e.curve);
-  }
+  const curves = o.aspProfile ? profileCurves(o.aspProfile) : new Map<string, QualityProfile>();
   return Array.from({ length: o.edges }, (_, i) => {
     const id = `edge-${i}`;
     const capacitySteps = pick('--edge-capacity', o.edgeCapacity, i, o.edges);

@@ -9,6 +9,7 @@ import { createLogger, natsAuthFromCreds, natsLinkLost } from '@semaigc/node-kit
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
+import { announcedCurve, numberList } from '../../live/edge-specs';
 import { dataDirOption, tokenOption } from './security-options';
 import { bundleOption, computeShareOption, credsOption, int, natsOption, threadsOption } from './options';
 
@@ -80,6 +81,21 @@ export function edgeCommand(): Command {
     .addOption(computeShareOption('PACR p in (0, 1]: each step is stretched to measured/p; records say so'))
     .addOption(threadsOption())
     .addOption(bundleOption())
+    .addOption(
+      new Option(
+        '--capacity <steps>',
+        'denoising steps held in flight at once, announced (several-edge trials: the trial decides what an overload does)',
+      ).argParser(int('--capacity', 1, 1_000_000)),
+    )
+    .option(
+      '--guidance <w>',
+      "this edge's own classifier-free guidance scale (instead of the request's), announced",
+      (v) => numberList('--guidance', (w) => w >= 0 && w <= 100, 'a guidance scale in [0, 100]')(v)[0]!,
+    )
+    .option(
+      '--asp-profile <file>',
+      "a calibrated profile ('semaigc lab --calibrate'): announce this edge's quality curve from it (matched by --id)",
+    )
     .action(
       async (o: {
         nats: string;
@@ -88,8 +104,15 @@ export function edgeCommand(): Command {
         computeShare: number;
         threads: number;
         bundle?: string;
+        capacity?: number;
+        guidance?: number;
+        aspProfile?: string;
       }) => {
+        const curve = o.aspProfile && o.id ? announcedCurve(o.aspProfile, o.id) : undefined;
         const e = await startEdge({
+          ...(o.capacity === undefined ? {} : { capacitySteps: o.capacity }),
+          ...(o.guidance === undefined ? {} : { guidanceScale: o.guidance }),
+          ...(curve ? { qualityProfile: curve } : {}),
           natsUrl: o.nats,
           ...natsAuthFromCreds(o.creds),
           ...(o.id ? { id: o.id } : {}),
