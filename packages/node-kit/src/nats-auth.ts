@@ -100,6 +100,9 @@ export interface NatsTlsFiles {
   ca?: string;
 }
 
+/** How long the generated server config gives a client to authenticate, s. */
+export const NATS_AUTH_TIMEOUT_S = 15;
+
 /**
  * The nats-server config (NATS's config syntax accepts JSON): the role users and, when
  * given, TLS on the client port. Listen address and port stay on the command line.
@@ -108,6 +111,9 @@ export function natsServerConfig(users: readonly RoleKey[], tls?: NatsTlsFiles):
   const conf: Record<string, unknown> = {
     authorization: {
       users: users.map((u) => ({ nkey: u.publicKey, permissions: rolePermissions(u.role) })),
+      // Seconds a client has to answer the server's nonce: the default 2 s closed the
+      // connections of nodes on a lab box busy training (their first dial then timed out).
+      timeout: NATS_AUTH_TIMEOUT_S,
     },
   };
   if (tls) {
