@@ -1,5 +1,6 @@
 /**
- * Vite config for the receiver page (index.html) and the parity page (parity.html).
+ * Vite config for the receiver page (index.html), the parity page (parity.html) and the
+ * benchmark page (bench.html).
  *
  * Deliberately imports nothing (not even `vite`'s types, which pull in Node's): this file is
  * type-checked with the page's browser tsconfig. Paths come from `import.meta.url`.
@@ -40,9 +41,12 @@ export default {
     // The wasm binary is one ~28 MB asset; there is nothing to split.
     chunkSizeWarningLimit: 2048,
     rolldownOptions: {
-      input: { index: here('index.html'), parity: here('parity.html') },
+      input: { index: here('index.html'), parity: here('parity.html'), bench: here('bench.html') },
     },
   },
+  // The inference worker imports onnxruntime-web's builds on demand: ES module workers keep
+  // those dynamic imports as separate chunks (the default 'iife' cannot split).
+  worker: { format: 'es' },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
 };

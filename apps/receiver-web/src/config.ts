@@ -6,6 +6,8 @@
  *   share=<p>          compute share p ∈ (0, 1]: each receiver step is stretched to measured/p
  *   backend=auto|wasm|webgpu   auto tries WebGPU and falls back to wasm
  *   threads=<n>        wasm threads (default min(4, cores) when cross-origin isolated, else 1)
+ *   inference=worker|main      where onnxruntime-web runs (default: a worker, off the main thread)
+ *   build=plain|jsep   onnxruntime-web's wasm build for the wasm backend (default plain)
  *   node=<id>          use this node id instead of the one kept in localStorage
  *   name=<text>        the name the dashboard shows (default: browser and platform)
  *   bundle=<url>       model bundle base URL (default /bundle/ on this origin)
@@ -13,14 +15,17 @@
  */
 import { isSubjectToken } from '@semaigc/protocol';
 import { PageConfigError } from './errors';
+import { ORT_BUILDS, type OrtBuild } from './inference/messages';
 
 export const DEFAULT_BUNDLE_URL = '/bundle/';
 export const DEFAULT_SOCKET_PATH = '/socket.io/';
 export const DEFAULT_COMPUTE_SHARE = 1;
-/** More wasm threads than this stop paying off for a 64×64 model and starve the page. */
-export const DEFAULT_MAX_THREADS = 4;
+export { DEFAULT_MAX_THREADS } from './ort-env';
 export const BACKEND_CHOICES = ['auto', 'wasm', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const INFERENCE_MODES = ['worker', 'main'] as const;
+/** Where onnxruntime-web runs: a dedicated worker (default) or the page's main thread. */
+export type InferenceMode = (typeof INFERENCE_MODES)[number];
 
 export interface PageConfig {
   joinCode: string | null;
@@ -28,6 +33,9 @@ export interface PageConfig {
   backend: BackendChoice;
   /** null: the default for this browser (see `wasmThreads`). */
   threads: number | null;
+  inference: InferenceMode;
+  /** null: the default build (DEFAULT_WASM_BUILD). */
+  build: OrtBuild | null;
   nodeId: string | null;
   name: string | null;
   bundleUrl: string;
@@ -56,6 +64,12 @@ export function readPageConfig(search: string): PageConfig {
   const threads = threadsText === null ? null : Number(threadsText);
   if (threads !== null && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
     bad('threads', `must be an integer in [1, 64], got '${threadsText}'`);
+  const inference = get('inference') ?? 'worker';
+  if (!(INFERENCE_MODES as readonly string[]).includes(inference))
+    bad('inference', `must be one of ${INFERENCE_MODES.join(', ')}, got '${inference}'`);
+  const build = get('build');
+  if (build !== null && !(ORT_BUILDS as readonly string[]).includes(build))
+    bad('build', `must be one of ${ORT_BUILDS.join(', ')}, got '${build}'`);
   const nodeId = get('node');
   if (nodeId !== null && !isSubjectToken(nodeId))
     bad('node', `must be 1-64 characters of A-Z a-z 0-9 _ -, got '${String(nodeId).slice(0, 80)}'`);
@@ -65,6 +79,8 @@ export function readPageConfig(search: string): PageConfig {
     computeShare,
     backend: backendText as BackendChoice,
     threads,
+    inference: inference as InferenceMode,
+    build: build as OrtBuild | null,
     nodeId,
     name: name === null ? null : name.slice(0, 128),
     bundleUrl: get('bundle') ?? DEFAULT_BUNDLE_URL,

@@ -39,7 +39,14 @@ export function devicePlatform(): string {
   return p.slice(0, 128);
 }
 
-export function deviceProfile(backend: InferenceBackend): DeviceProfile {
+/** How the wasm backend runs, for the profile (every onnxruntime-web build used is SIMD). */
+export interface WasmSetup {
+  threads: number;
+  build: string;
+  worker: boolean;
+}
+
+export function deviceProfile(backend: InferenceBackend, wasm?: WasmSetup): DeviceProfile {
   const cores = navigator.hardwareConcurrency;
   const mem = extras().deviceMemory;
   return {
@@ -48,6 +55,9 @@ export function deviceProfile(backend: InferenceBackend): DeviceProfile {
     cores: Number.isInteger(cores) && cores >= 1 ? cores : null,
     memoryGiB: typeof mem === 'number' && mem > 0 ? mem : null,
     backend,
+    // onnxruntime-web ships only SIMD builds (ort-wasm-simd-threaded*): a page that loaded
+    // one runs SIMD.
+    ...(backend === 'wasm' && wasm ? { wasm: { ...wasm, simd: true } } : {}),
   };
 }
 

@@ -8,3 +8,6 @@ export class ReceiverPageError extends Error {
 
 /** A URL parameter has a value the page cannot use (names the parameter). */
 export class PageConfigError extends ReceiverPageError {}
+
+/** The inference worker failed, crashed or replied with an error (the message says which). */
+export class InferenceWorkerError extends ReceiverPageError {}

@@ -8,16 +8,23 @@
  * The model loads while the user types a missing join code.
  */
 import { urlBundleSource, type DecodedImage } from '@semaigc/diffusion';
-import { PROTOCOL_VERSION, type Capabilities, type Message, type RecordMessage } from '@semaigc/protocol';
+import {
+  PROTOCOL_VERSION,
+  type Capabilities,
+  type DeviceProfile,
+  type Message,
+  type RecordMessage,
+} from '@semaigc/protocol';
 import { JobRunner, ReceiverCore, type JobOutcome } from '@semaigc/receiver';
 import { NodeSession, type LinkState } from '@semaigc/session';
 import { BundleProgressTracker, memoSource } from './bundle-progress';
 import { readPageConfig, type PageConfig } from './config';
 import { SocketTransport } from './connection';
 import { browserVersion, defaultNodeName, deviceProfile } from './device';
+import { LongTaskWatch } from './long-tasks';
 import { loadReceiverPipeline, type LoadedRuntime } from './load-pipeline';
 import { stableNodeId } from './node-id';
-import { configureOrt, wasmThreads } from './ort-env';
+import { wasmThreads } from './ort-env';
 import { keepError, publish, type ReceiverObservable, type ReceiverState } from './state';
 import { ReceiverView } from './view';
 
@@ -39,6 +46,9 @@ class ReceiverPage {
   private session: NodeSession | null = null;
   private transport: SocketTransport | null = null;
   private jobs: JobRunner | null = null;
+  private readonly longTasks = new LongTaskWatch((ms) => {
+    this.obs.longestTaskMs = Math.max(this.obs.longestTaskMs ?? 0, ms);
+  });
 
   constructor(
     private readonly view: ReceiverView,
@@ -51,8 +61,11 @@ class ReceiverPage {
       nodeId: config.nodeId ?? stableNodeId(localStore()),
       backend: null,
       threads,
+      inference: config.inference,
+      build: null,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       stepMs: null,
+      longestTaskMs: null,
       lastRecord: null,
       records: 0,
       failed: 0,
@@ -92,10 +105,15 @@ class ReceiverPage {
     });
     const base = new URL(this.config.bundleUrl, location.href).href;
     const source = memoSource(tracker.wrap(urlBundleSource(base, { fetch: tracker.fetch })));
-    const ort = configureOrt(this.obs.threads);
-    const rt = await loadReceiverPipeline(source, ort, this.config.backend);
+    const rt = await loadReceiverPipeline(source, {
+      backend: this.config.backend,
+      threads: this.obs.threads,
+      inference: this.config.inference,
+      wasmBuild: this.config.build ?? undefined,
+    });
     this.view.setProgress(null);
     this.obs.backend = rt.backend;
+    this.obs.build = rt.build;
     this.obs.stepMs = rt.stepMs;
     if (rt.fallbackReason) this.error(`using wasm: ${rt.fallbackReason}`);
     this.view.addLog('info', `model ${rt.pipeline.bundle.manifest.name} loaded on ${rt.backend}`);
@@ -110,15 +128,24 @@ class ReceiverPage {
       backend: rt.backend,
       stepMs: rt.stepMs / share,
       computeShare: share,
-      profile: deviceProfile(rt.backend),
+      profile: this.profile(),
       maxConcurrent: 1,
       bundleId: rt.pipeline.bundle.manifest.name,
     };
   };
 
+  private profile(): DeviceProfile {
+    const rt = this.runtime!;
+    return deviceProfile(rt.backend, {
+      threads: rt.threads,
+      build: rt.build,
+      worker: rt.inference === 'worker',
+    });
+  }
+
   private showDevice(): void {
     const rt = this.runtime!;
-    const p = deviceProfile(rt.backend);
+    const p = this.profile();
     this.view.setDevice([
       ['node id', this.obs.nodeId],
       ['browser', browserVersion(navigator.userAgent)],
@@ -127,8 +154,12 @@ class ReceiverPage {
       [
         'backend',
         rt.backend === 'wasm'
-          ? `wasm SIMD, ${this.obs.threads} thread(s)${this.obs.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}`
+          ? `wasm SIMD, ${this.obs.threads} thread(s)${this.obs.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}, ${rt.build} build`
           : 'WebGPU',
+      ],
+      [
+        'inference',
+        rt.inference === 'worker' ? 'in a worker (the page stays responsive)' : 'on the main thread',
       ],
       ['step time', `${rt.stepMs.toFixed(1)} ms measured, compute share ${this.config.computeShare}`],
     ]);
@@ -226,13 +257,16 @@ class ReceiverPage {
     const queued = this.jobs?.queued ?? 0;
     switch (o.kind) {
       case 'started':
+        this.longTasks.begin();
         this.set('working', `request ${(o.job.type === 'request' ? o.job : o.job.request).requestId}`);
         this.view.showJob(o.job);
         break;
       case 'done':
+        this.longTasks.end();
         this.finish(o.record, o.image);
         break;
       case 'failed':
+        this.longTasks.end();
         this.error(`request ${o.request.requestId} failed: ${o.reason}`);
         this.finish(o.record, null);
         break;
@@ -273,8 +307,11 @@ function start(): void {
       nodeId: '',
       backend: null,
       threads: 1,
+      inference: 'worker',
+      build: null,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       stepMs: null,
+      longestTaskMs: null,
       lastRecord: null,
       records: 0,
       failed: 0,

@@ -3,6 +3,8 @@
  * in the console) observe it without scraping the DOM.
  */
 import type { RecordMessage } from '@semaigc/protocol';
+import type { InferenceMode } from './config';
+import type { OrtBuild } from './inference/messages';
 
 export type ReceiverState =
   'starting' | 'loading' | 'connecting' | 'ready' | 'working' | 'disconnected' | 'refused' | 'failed';
@@ -14,9 +16,18 @@ export interface ReceiverObservable {
   nodeId: string;
   backend: 'wasm' | 'webgpu' | null;
   threads: number;
+  /** Where onnxruntime-web runs. */
+  inference: InferenceMode;
+  /** The onnxruntime-web wasm build in use; null until loaded. */
+  build: OrtBuild | null;
   crossOriginIsolated: boolean;
   /** Measured receiver step (ms, before the compute-share stretch); null until measured. */
   stepMs: number | null;
+  /**
+   * Longest main-thread task (PerformanceObserver 'longtask', > 50 ms) seen while a job ran,
+   * ms; null while none (or where the browser does not report long tasks).
+   */
+  longestTaskMs: number | null;
   lastRecord: RecordMessage | null;
   records: number;
   failed: number;

@@ -32,6 +32,8 @@ interface Observed {
   state: string;
   nodeId: string;
   backend: string | null;
+  threads: number;
+  inference: string;
   records: number;
   errors: string[];
 }
@@ -128,6 +130,16 @@ maybe('receiver page against a stand-in coordinator', () => {
       expect(caps.computeShare).toBe(1);
       expect(caps.profile.userAgent).toContain('Chrome');
       expect(caps.profile.cores).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
+      // onnxruntime-web runs in the page's inference worker (plain SIMD build, threads as the
+      // page reports them), and the record's device profile says so.
+      expect(caps.profile.wasm).toEqual({ threads: seen.threads, simd: true, build: 'plain', worker: true });
+      expect(seen.inference).toBe('worker');
+      expect(
+        page
+          .workers()
+          .map((w) => w.url())
+          .some((u) => u.includes('inference-worker')),
+      ).toBe(true);
       expect(caps.bundleId).toBe(
         (JSON.parse(fs.readFileSync(path.join(BUNDLE_DIR, 'manifest.json'), 'utf8')) as { name: string })
           .name,

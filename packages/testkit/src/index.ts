@@ -4,3 +4,4 @@ export * from './errors';
 export { freePort, waitForPort, startNatsServer, DEFAULT_NATS_READY_TIMEOUT_MS } from '@semaigc/node-kit';
 export type { NatsServer, NatsServerOptions } from '@semaigc/node-kit';
 export * from './chromium';
+export * from './phone';

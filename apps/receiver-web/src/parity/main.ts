@@ -1,6 +1,7 @@
 /**
  * parity.html: fixture parity on onnxruntime-web's wasm backend in this browser, with the
- * same ORT set-up as the receiver page (threads when cross-origin isolated). The checks are
+ * same ORT build and threads as the receiver page (threads when cross-origin isolated), on
+ * this page's main thread. The checks are
  * @semaigc/diffusion's `runParity`, the ones its jest suites run on onnxruntime-node and
  * on wasm in Node. Publishes `window.__parity` when done, for test/browser-parity.test.ts.
  *
@@ -17,7 +18,8 @@ import {
 } from '@semaigc/diffusion';
 import { describeError } from '@semaigc/protocol';
 import { readPageConfig } from '../config';
-import { configureOrt, wasmThreads } from '../ort-env';
+import { DEFAULT_WASM_BUILD } from '../load-pipeline';
+import { loadOrt, wasmThreads } from '../ort-env';
 
 export interface ParityReport {
   ok: boolean;
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   try {
     const config = readPageConfig(location.search);
     threads = wasmThreads(config.threads);
-    const ort = configureOrt(threads);
+    const ort = await loadOrt({ build: DEFAULT_WASM_BUILD, threads });
     // No Cache API here: parity checks the bytes the server serves now.
     const source = urlBundleSource(new URL(config.bundleUrl, location.href).href, { cacheName: null });
     pipe = await SplitPipeline.load(source, ort, {

@@ -18,12 +18,14 @@ const SOURCES = [
   'apps/receiver-web/src',
   'apps/receiver-web/index.html',
   'apps/receiver-web/parity.html',
+  'apps/receiver-web/bench.html',
   'apps/receiver-web/vite.config.mts',
   'packages/protocol/src',
   'packages/channel/src',
   'packages/diffusion/src',
   'packages/metrics/src',
   'packages/receiver/src',
+  'packages/session/src',
 ].map((p) => path.join(REPO, p));
 
 export const BUILD_TIMEOUT_MS = 180_000;
@@ -39,7 +41,7 @@ function newestMtime(p: string): number {
 
 /** True when dist/ lacks a page or is older than a source. */
 export function receiverWebIsStale(): boolean {
-  const built = ['index.html', 'parity.html'].map((f) => path.join(RECEIVER_WEB_DIST, f));
+  const built = ['index.html', 'parity.html', 'bench.html'].map((f) => path.join(RECEIVER_WEB_DIST, f));
   if (!built.every((f) => fs.existsSync(f))) return true;
   const builtAt = Math.min(...built.map((f) => fs.statSync(f).mtimeMs));
   return SOURCES.some((s) => newestMtime(s) > builtAt);

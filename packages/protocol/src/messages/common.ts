@@ -45,6 +45,18 @@ export const deviceProfileSchema = z.object({
     .refine((v) => Number.isFinite(v) && v > 0, 'must be GiB > 0')
     .nullable(),
   backend: backendSchema,
+  /**
+   * A browser's wasm set-up when `backend` is wasm: threads, SIMD, the runtime's build and
+   * whether inference runs in a worker. Absent for other backends and nodes that do not say.
+   */
+  wasm: z
+    .object({
+      threads: z.number().int().min(1).max(1024),
+      simd: z.boolean(),
+      build: text(64),
+      worker: z.boolean(),
+    })
+    .optional(),
 });
 export type DeviceProfile = z.output<typeof deviceProfileSchema>;
 

@@ -1,0 +1,63 @@
+/**
+ * The configurations the browser suite opens bench.html with. Each differs from the page's
+ * defaults in one option (the option matrix), plus the page as it was before its inference
+ * moved to a worker (main thread, JSEP build) and the phone-class runs.
+ */
+export interface PageConfig {
+  /** Row label: what differs from the defaults. */
+  label: string;
+  /** bench.html URL parameters (unset: the page's default). */
+  params: Record<string, string>;
+  /** CDP CPU throttling rate and phone viewport (default: none, desktop). */
+  cpuRate?: number;
+  mobile?: boolean;
+  /** Also the 20-step generation with the responsiveness probe. */
+  gen?: boolean;
+}
+
+export const DEFAULT_LABEL = 'default options';
+export const BEFORE_LABEL = 'before: main thread, jsep build';
+
+export function matrix(quick: boolean): PageConfig[] {
+  const all: PageConfig[] = [
+    { label: DEFAULT_LABEL, params: {}, gen: true },
+    { label: BEFORE_LABEL, params: { inference: 'main', build: 'jsep' }, gen: true },
+    { label: 'main thread', params: { inference: 'main' }, gen: true },
+    { label: 'ORT proxy worker', params: { inference: 'ort-proxy' } },
+    { label: 'jsep build', params: { build: 'jsep' } },
+    { label: 'threads 1', params: { threads: '1' } },
+    { label: 'threads 2', params: { threads: '2' } },
+    { label: 'cfg sequential', params: { cfg: 'sequential' } },
+    { label: 'graph opt basic', params: { opt: 'basic' } },
+    { label: 'graph opt disabled', params: { opt: 'disabled' } },
+    { label: 'enableCpuMemArena off', params: { arena: '0' } },
+  ];
+  return quick ? all.filter((c) => !['graph opt disabled', 'threads 2'].includes(c.label)) : all;
+}
+
+/** The raw-session cases (main thread): per-call choices and the JS around one call. */
+export const MICRO: PageConfig = { label: 'raw session', params: { inference: 'main', parts: 'micro' } };
+
+/**
+ * Phone-class: a phone viewport and CPU throttling. Chromium throttles the page's main
+ * thread only, so the emulated phone core runs ORT there with one thread; the default
+ * (worker) configuration is run too, to show what throttling does and does not reach.
+ */
+export function phones(quick: boolean): PageConfig[] {
+  const out: PageConfig[] = [];
+  for (const rate of quick ? [4] : [4, 6]) {
+    out.push({
+      label: `phone ${rate}x: main thread, threads 1`,
+      params: { inference: 'main', threads: '1' },
+      cpuRate: rate,
+      mobile: true,
+    });
+    out.push({ label: `phone ${rate}x: ${DEFAULT_LABEL}`, params: {}, cpuRate: rate, mobile: true });
+  }
+  out.push({
+    label: 'phone 1x: main thread, threads 1',
+    params: { inference: 'main', threads: '1' },
+    mobile: true,
+  });
+  return out;
+}
