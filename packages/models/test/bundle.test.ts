@@ -141,7 +141,7 @@ describe('default bundle', () => {
       const want = await reader.f32(c, 'image');
       expect(maxAbsDiff(image.sample!.data as Float32Array, want)).toBeLessThanOrEqual(TOL);
     }
-  });
+  }, 60_000); // sessions load and run on a shared CPU: more than the default 5 s there
 
   it('replays all 20 DDIM steps of the first case, each from the fixture latent before it', async () => {
     const unet = await ort.InferenceSession.create(componentPath('unet'));
@@ -154,7 +154,7 @@ describe('default bundle', () => {
       expect(maxAbsDiff(next, want)).toBeLessThanOrEqual(TOL);
       z = Float32Array.from(want);
     }
-  });
+  }, 60_000); // sessions load and run on a shared CPU: more than the default 5 s there
 
   it('replays the first receiver step of each split fixture with the fine-tuning UNet', async () => {
     const ft = await ort.InferenceSession.create(componentPath('unet_finetune'));
@@ -171,5 +171,5 @@ describe('default bundle', () => {
       const step = await guidedStep(ft, c, received, a, levels[0]);
       expect(maxAbsDiff(step, latents.subarray(a * 256, (a + 1) * 256))).toBeLessThanOrEqual(TOL);
     }
-  });
+  }, 60_000); // sessions load and run on a shared CPU: more than the default 5 s there
 });
