@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLearner, QUICK_BUDGET, toCheckpoint, calibratedProfile } from '@semaigc/asp';
 import { createRng, initTensorflow } from '@semaigc/root';
-import { makeMessage, type Capabilities, type QualityProfile } from '@semaigc/protocol';
+import { makeMessage, type Capabilities, type HelloMessage, type QualityProfile } from '@semaigc/protocol';
 import { startNatsServer, type NatsServer } from '@semaigc/testkit';
 import {
   type CoordinatorHandle,
@@ -154,7 +154,13 @@ test('reject semantics: the overloaded edge refuses (EDGE_OVERLOADED) and the re
 describe('ASP selectors on live registry values', () => {
   const hello = (reg: NodeRegistry, nodeId: string, c: Partial<Capabilities>): void => {
     reg.hello(
-      makeMessage('hello', { nodeId, role: 'edge', name: nodeId, capabilities: caps(c), sentAt: Date.now() }),
+      makeMessage('hello', {
+        nodeId,
+        role: 'edge',
+        name: nodeId,
+        capabilities: caps(c),
+        sentAt: Date.now(),
+      }) as HelloMessage,
       { kind: 'nats' },
     );
   };

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- asp [--run <dir>] [--episodes 3] [--seeds 1,2,3,4,5] [--quick]` (build
+ * `npm run bench -- asp [--run <dir>] [--episodes 3] [--seeds 1,2,3,4,5] [--quick] [--live]` (build
  * first: `npx tsc -b packages/asp`): every ASP-selection policy on the D2SAC paper's
  * setting (profile agod-code), one row per policy with the Table III / V metrics.
  *
@@ -40,6 +40,7 @@ import {
 } from '@semaigc/asp';
 import { initTensorflow } from '@semaigc/root';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
+import { liveRows } from './asp-live';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -131,6 +132,8 @@ export default async function asp(ctx: SuiteContext): Promise<SuiteResult> {
       budget: budgets.get(policy) ?? 'none (rule)',
     };
   });
+  // The live lab's rows (asp-live.ts): a short 4-edge crash trial per selector.
+  if (ctx.args.includes('--live')) rows.push(...(await liveRows(ctx, option(ctx.args, '--live-profile'))));
   return {
     rows,
     extra: {
