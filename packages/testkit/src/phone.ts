@@ -1,9 +1,10 @@
 /**
  * Phone-class emulation for browser benchmarks, through the DevTools protocol: CPU
  * throttling (`Emulation.setCPUThrottlingRate`: the renderer's main thread runs `rate`×
- * slower) and a phone's viewport. Chromium applies the throttling to the page's main thread;
- * dedicated workers (an inference worker, onnxruntime-web's wasm threads) are not slowed by
- * it, so a benchmark that wants a slow phone core runs its work on the main thread.
+ * slower) and a phone's viewport. The throttling is set on the page's target, i.e. its main
+ * thread; whether Chromium also slows the page's dedicated workers (an inference worker,
+ * onnxruntime-web's wasm threads) is not assumed: the browser benchmark runs ORT both on the
+ * main thread with one thread and in its worker, so the figures show it.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 

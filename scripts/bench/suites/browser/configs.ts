@@ -39,9 +39,9 @@ export function matrix(quick: boolean): PageConfig[] {
 export const MICRO: PageConfig = { label: 'raw session', params: { inference: 'main', parts: 'micro' } };
 
 /**
- * Phone-class: a phone viewport and CPU throttling. Chromium throttles the page's main
- * thread only, so the emulated phone core runs ORT there with one thread; the default
- * (worker) configuration is run too, to show what throttling does and does not reach.
+ * Phone-class: a phone viewport and CPU throttling. The throttling is set on the page's
+ * main thread, so the emulated phone core runs ORT there with one thread; the default
+ * (worker) configuration runs too, to show whether throttling reaches the worker.
  */
 export function phones(quick: boolean): PageConfig[] {
   const out: PageConfig[] = [];
