@@ -192,8 +192,8 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
       prompts: ['a small red circle in the centre on a blue background'],
       totalSteps: 6,
       policy: { kind: 'fixed', edgeSteps: 2 },
-      requestsPerReceiver: 40,
-      arrival: { kind: 'fixed', intervalMs: 200 },
+      requestsPerReceiver: 15,
+      arrival: { kind: 'fixed', intervalMs: 300 },
       receivers: { ids: ['rxa-0', 'rxb-0'], waitS: 30 },
       latency: { minS: 1, maxS: 100, failureS: 600 },
     }),
@@ -215,8 +215,9 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
   const unansweredB = open('rxb-0');
   expect(unansweredB.length).toBeGreaterThan(0);
 
-  // A goes on while no coordinator runs: wait until it has published a record.
-  await waitFor(() => [...published.values()].some((t) => t > killedAt), 120_000);
+  // A goes on while no coordinator runs: wait until it has published a record (its request
+  // may be behind others in the edge's queue; minutes on a loaded 2-core machine).
+  await waitFor(() => [...published.values()].some((t) => t > killedAt), 300_000);
   const publishedWhileDown = [...published].filter(([, t]) => t > killedAt).map(([id]) => id);
   expect(rxA.child.exitCode).toBeNull();
 
@@ -268,5 +269,5 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
   }
   const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as { requests: number; planned: number };
   expect(summary.requests).toBe(written.length);
-  expect(summary.planned).toBe(80);
+  expect(summary.planned).toBe(30);
 }, 600_000);
