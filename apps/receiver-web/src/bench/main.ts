@@ -24,7 +24,7 @@ import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import type { InferenceSession } from 'onnxruntime-web';
 import { readPageConfig } from '../config';
 import { ORT_BUILDS, type OrtBuild } from '../inference/messages';
-import type { RunClock } from '../inference/remote-ort';
+import type { RunClock } from '../inference/run-clock';
 import { DEFAULT_WASM_BUILD, loadReceiverPipeline } from '../load-pipeline';
 import { loadOrt, wasmThreads } from '../ort-env';
 import { rawSessionSamples } from './raw-session';

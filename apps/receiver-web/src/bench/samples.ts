@@ -5,7 +5,7 @@
  */
 import { initialNoise, type ReceiverVariant, type SplitPipeline } from '@semaigc/diffusion';
 import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
-import type { RunClock } from '../inference/remote-ort';
+import type { RunClock } from '../inference/run-clock';
 
 export const BENCH_PROMPT = 'a large red circle on the left on a blue background';
 

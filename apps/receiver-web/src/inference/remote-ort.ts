@@ -7,6 +7,7 @@
 import type { OrtModule } from '@semaigc/diffusion';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { InferenceWorkerError } from '../errors';
+import type { RunClock } from './run-clock';
 import {
   fromWire,
   type OrtSetup,
@@ -21,12 +22,6 @@ import {
 type TensorClass = typeof Tensor;
 type Op = WorkerRequest['op'];
 type Body<K extends Op> = Omit<Extract<WorkerRequest, { op: K }>, 'id' | 'op'>;
-
-/** Time ORT spent inside `session.run` in the worker, summed over calls (for the benchmark). */
-export interface RunClock {
-  runs: number;
-  ortMs: number;
-}
 
 export class InferenceWorker {
   private nextId = 1;
@@ -141,3 +136,5 @@ export async function remoteOrt(w: InferenceWorker): Promise<OrtModule> {
     Tensor,
   };
 }
+
+export type { RunClock } from './run-clock';

@@ -6,7 +6,7 @@
  */
 import type { OrtModule } from '@semaigc/diffusion';
 import type { InferenceSession } from 'onnxruntime-web';
-import type { RunClock } from './remote-ort';
+import type { RunClock } from './run-clock';
 
 class TimedSession implements InferenceSession {
   constructor(
