@@ -168,10 +168,12 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
   });
   await observer.flush();
 
+  // Receivers at compute share 0.02 take far longer per job than the 100 ms between
+  // requests, on an idle machine too, so requests are in flight when the coordinator dies.
   let coordinator = await startCoordinatorProcess(coordinatorArgs);
   role(['edge', ...natsArgs('edge'), '--id', 'edge-1', '--threads', '1']);
-  const rxA = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxa', '--compute-share', '0.3']);
-  const rxB = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxb', '--compute-share', '0.3']);
+  const rxA = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxa', '--compute-share', '0.02']);
+  const rxB = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxb', '--compute-share', '0.02']);
   const nodes = async (): Promise<{ nodeId: string; status: string }[]> => {
     try {
       return (await (await fetch(`${base}/api/nodes`)).json()) as { nodeId: string; status: string }[];
@@ -197,7 +199,7 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
       totalSteps: 6,
       policy: { kind: 'fixed', edgeSteps: 2 },
       requestsPerReceiver: 15,
-      arrival: { kind: 'fixed', intervalMs: 300 },
+      arrival: { kind: 'fixed', intervalMs: 100 },
       receivers: { ids: ['rxa-0', 'rxb-0'], waitS: 30 },
       latency: { minS: 1, maxS: 100, failureS: 600 },
     }),
