@@ -54,7 +54,7 @@ afterAll(async () => {
   await nc?.close();
   await pipeline?.release();
   await server?.stop();
-});
+}, 60_000); // closing the nodes waits for their last record publish to settle (more than 5 s in CI)
 
 function recordOf(requestId: string): Promise<RecordMessage> {
   const have = records.get(requestId);
