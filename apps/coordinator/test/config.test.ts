@@ -96,9 +96,9 @@ const cases: Case[] = [
   ],
   [
     'an unknown edge selector',
-    { edgeSelector: 'random' },
+    { edgeSelector: 'fastest-guess' },
     'edgeSelector',
-    /known: least-loaded, queue-group/,
+    /known: least-loaded, queue-group, .*crash-avoid.*d2sac/,
   ],
   ['a string for a number', { totalSteps: '20' }, 'totalSteps', /expected number/],
 ];
