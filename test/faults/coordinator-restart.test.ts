@@ -1,7 +1,3 @@
-// OUT OF THE SUITE (not *.test.ts) until it passes on an idle machine: in CI on a clean clone
-// (commit 21dc6d1, 2 idle cores) it timed out after 180 s waiting for two records on disk with
-// requests of both receivers still open (the line after `// Kill when records are on disk`).
-// Run it by hand: npx jest --testMatch '**/coordinator-restart.wip.ts' test/faults
 /**
  * Fault: the coordinator is SIGKILLed mid-trial and started again on the same runs folder
  * and nats-server. Real processes throughout: a nats-server with JetStream that admits only
