@@ -21,19 +21,10 @@ import { dirBundleSource } from '@semaigc/models';
 import { summarize, type Row, type SuiteContext, type SuiteResult } from '../harness';
 import { numberArg, suiteArgs } from '../lib/args';
 import { benchBundleDir } from '../lib/bundle';
+// the browser page's timing loop, so page and Node rows are timed the same way
+import { timeEach as timeMs } from '../../../apps/receiver-web/src/bench/samples';
 
 const PROMPT = 'a large red circle on the left on a blue background';
-
-async function timeMs(n: number, fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
 
 function row(runtime: string, what: string, options: string, samples: number[]): Row {
   const s = summarize(samples);
