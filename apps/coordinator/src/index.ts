@@ -16,6 +16,7 @@ export {
 export {
   parseTrialConfig,
   requestChannel,
+  requestStepTime,
   DEFAULT_TRIAL,
   ARRIVALS,
   type TrialConfig,

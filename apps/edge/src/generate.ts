@@ -1,12 +1,13 @@
 /**
  * One request on the edge: text encoding and a DDIM steps (each stretched to measured/p for
- * compute share p), then the channel on the genuine intermediate latent — or, for Edge AIGC,
+ * compute share p, or to the request's stated step time / p), then the channel on the genuine intermediate latent — or, for Edge AIGC,
  * a decode on the edge and the image's bits through an ideal link with the same timing.
  */
 import { holdDelivery, transmit } from '@semaigc/channel';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import {
   PROTOCOL_VERSION,
+  stepPadMs,
   type ImageMessage,
   type LatentMessage,
   type RequestMessage,
@@ -32,8 +33,11 @@ export async function generate(
   const started = ctx.now();
   const queueMs = Math.max(0, started - receivedAt);
   const { v: _v, type: _t, ...request } = req;
+  // PACR share and the request's stated step time (step-time.ts in protocol): pad by waiting.
+  const statedMs = req.stepTime?.edgeMs ?? null;
   const stretch = async ({ ms }: { ms: number }): Promise<void> => {
-    if (ctx.computeShare < 1) await sleep(ms / ctx.computeShare - ms);
+    const pad = stepPadMs(ms, statedMs, ctx.computeShare);
+    if (pad > 0) await sleep(pad);
   };
   const t0 = performance.now();
   const edge = await ctx.pipeline.edgeDenoise({

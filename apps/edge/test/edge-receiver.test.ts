@@ -21,6 +21,7 @@ import { startReceivers, type ReceiversHandle } from '@semaigc/receiver-node';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import { startNatsServer, type NatsServer } from '@semaigc/testkit';
 import { startEdge, type EdgeHandle } from '../src';
+import { generate } from '../src/generate';
 
 const bundleDir = process.env['SEMAIGC_BUNDLE_DIR'] ?? DEFAULT_BUNDLE_DIR;
 const logger = createLogger('test', 'silent');
@@ -164,4 +165,68 @@ test('bad input is answered or dropped with a reason and the nodes keep serving'
   expect((await ask(after)).type).toBe('request.accepted');
   expect((await recordOf(after.requestId)).failed).toBe(false);
   expect(rx.stats()[0]!.dropped).toBe(1);
+}, 60_000);
+
+test('a request with stated step times: the record says which it ran under', async () => {
+  const stepTime = { edgeMs: 20, receiverMs: 30 };
+  const req = request({ stepTime });
+  expect((await ask(req)).type).toBe('request.accepted');
+  const r = await recordOf(req.requestId);
+  expect(r.failed).toBe(false);
+  expect(r.stepTime).toEqual(stepTime);
+  const plain = request();
+  expect((await ask(plain)).type).toBe('request.accepted');
+  expect((await recordOf(plain.requestId)).stepTime).toBeUndefined();
+}, 60_000);
+
+/** Runs one request through `generate` with a sleep that only records what it was asked to wait. */
+async function pads(req: RequestMessage, computeShare = 1): Promise<{ pads: number[]; edgeStepsMs: number }> {
+  const asked: number[] = [];
+  let clock = 1_760_000_000_000;
+  const sleep = (ms: number): Promise<void> => {
+    asked.push(ms);
+    clock += ms;
+    return Promise.resolve();
+  };
+  const out = await generate(
+    { pipeline, edgeId: 'edge-t', computeShare, now: () => clock, sleep },
+    req,
+    clock,
+  );
+  return { pads: asked, edgeStepsMs: out.timings.edgeStepsMs };
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+test('a stated step time pads each of the a steps: one wait per step, filling the steps up to a·stated (injected clock)', async () => {
+  const stated = 500; // far above a step of the default bundle (milliseconds)
+  const req = request({ edgeSteps: 4, stepTime: { edgeMs: stated, receiverMs: null } });
+  const { pads: asked, edgeStepsMs } = await pads(req);
+  expect(asked).toHaveLength(4);
+  for (const ms of asked) {
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(stated);
+  }
+  // The waits plus the measured steps make a·stated; edgeStepsMs (real time: the injected
+  // sleep returns at once) holds the steps' compute and the bookkeeping between them.
+  expect(sum(asked) + edgeStepsMs).toBeGreaterThanOrEqual(4 * stated - 1e-6);
+}, 60_000);
+
+test('a stated time below the measured step pads nothing, and neither does none at full share', async () => {
+  const tiny = request({ edgeSteps: 4, stepTime: { edgeMs: 1e-6, receiverMs: null } });
+  expect((await pads(tiny)).pads).toEqual([]);
+  expect((await pads(request({ edgeSteps: 4 }))).pads).toEqual([]);
+}, 60_000);
+
+test('the compute share still stretches a stated step (stated / p)', async () => {
+  const stated = 500;
+  const req = request({ edgeSteps: 4, stepTime: { edgeMs: stated, receiverMs: null } });
+  const full = await pads(req, 1);
+  const half = await pads(req, 0.5);
+  expect(half.pads).toHaveLength(4);
+  // Each step waits stated/p − measured instead of stated − measured: 4·stated more in all,
+  // up to the difference between the two runs' measured steps (milliseconds).
+  const extra = sum(half.pads) - sum(full.pads);
+  expect(extra).toBeGreaterThan(3.5 * stated);
+  expect(extra).toBeLessThan(4.5 * stated);
 }, 60_000);

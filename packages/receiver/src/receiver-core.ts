@@ -15,6 +15,7 @@ import { psnr, satisfaction, ssim } from '@semaigc/metrics';
 import {
   failedRecord,
   PROTOCOL_VERSION,
+  stepPadMs,
   type Capabilities,
   type ErrorCode,
   type ImageMessage,
@@ -84,10 +85,16 @@ export class ReceiverCore {
     return this.opts.pipeline;
   }
 
-  /** Stretches a step that took `ms` to ms/p by waiting (the paper's PACR emulation). */
-  private readonly stretch = async ({ ms }: { ms: number }): Promise<void> => {
-    if (this.computeShare < 1) await this.sleep(ms / this.computeShare - ms);
-  };
+  /**
+   * Stretches a step that took `ms` to ms/p by waiting (the paper's PACR emulation), or to
+   * the request's stated step time / p (protocol's step-time.ts).
+   */
+  private stretchFor(statedMs: number | null): (step: { ms: number }) => Promise<void> {
+    return async ({ ms }) => {
+      const pad = stepPadMs(ms, statedMs, this.computeShare);
+      if (pad > 0) await this.sleep(pad);
+    };
+  }
 
   async handle(job: ReceiverJob, arrival: Arrival): Promise<ReceiverResult> {
     const p = this.opts.pipeline;
@@ -128,7 +135,7 @@ export class ReceiverCore {
         prompt: request.prompt,
         guidanceScale: request.guidanceScale,
         seed: request.seed,
-        onStep: this.stretch,
+        onStep: this.stretchFor(request.stepTime?.receiverMs ?? null),
         requestId: tag,
       });
       textEncodeMs = res.textEncodeMs;
@@ -249,6 +256,7 @@ export class ReceiverCore {
       edge: null,
       startedAt: request.createdAt,
       completedAt,
+      ...(request.stepTime ? { stepTime: request.stepTime } : {}),
     };
   }
 

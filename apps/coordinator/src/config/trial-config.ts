@@ -18,6 +18,7 @@ import {
   type SnrProcessConfig,
   snrDb,
   snrProcessSchema,
+  type StepTime,
   ValidationError,
   pathOf,
 } from '@semaigc/protocol';
@@ -107,6 +108,27 @@ const trialSchema = z.strictObject({
     .default(null),
   /** Ask receivers for PSNR/SSIM against the channel-free reference (costs a second run). */
   computeReference: z.boolean().default(false),
+  /**
+   * Stated per-step times, s at full share: the edge and the receivers pad each step to
+   * this by waiting (a lab in a paper profile's regime, e.g. 0.2 and 0.368); null: as measured.
+   */
+  stepTime: z
+    .strictObject({
+      edgeS: z
+        .number()
+        .positive('must be s per step > 0')
+        .max(600, 'must be <= 600 s')
+        .nullable()
+        .default(null),
+      receiverS: z
+        .number()
+        .positive('must be s per step > 0')
+        .max(600, 'must be <= 600 s')
+        .nullable()
+        .default(null),
+    })
+    .nullable()
+    .default(null),
   receivers: z
     .strictObject({
       /** Use this many of the online receivers (by node id order); default all. */
@@ -254,6 +276,14 @@ export function parseTrialConfig(value: unknown): TrialConfig {
 /** The channel config of one request: the trial's channel at this request's SNR. */
 export function requestChannel(cfg: TrialConfig, snrDbValue: number): ChannelConfig {
   return under('channel', () => parseChannelConfig({ ...cfg.channel, snrDb: snrDbValue }));
+}
+
+/** The request's stated step times (ms) from the trial's `stepTime`; undefined when unset. */
+export function requestStepTime(cfg: Pick<TrialConfig, 'stepTime'>): StepTime | undefined {
+  const st = cfg.stepTime;
+  if (!st || (st.edgeS === null && st.receiverS === null)) return undefined;
+  const ms = (s: number | null): number | null => (s === null ? null : s * 1000);
+  return { edgeMs: ms(st.edgeS), receiverMs: ms(st.receiverS) };
 }
 
 /** Every default in one place (what `parseTrialConfig({})` returns). */

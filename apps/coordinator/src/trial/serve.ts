@@ -16,7 +16,7 @@ import {
   type RecordMessage,
   type RequestMessage,
 } from '@semaigc/protocol';
-import { requestChannel, type TrialConfig } from '../config/trial-config';
+import { requestChannel, requestStepTime, type TrialConfig } from '../config/trial-config';
 import { plannedEdgeSteps } from '../edges/capacity';
 import type { EdgeChoice, EdgeSelector } from '../edges/selector';
 import {
@@ -68,10 +68,13 @@ const NO_DECISION: Required<Decision> = {
   checkpointId: null,
 };
 
-function view(n: NodeEntry): NodeView {
+/** The policy's view of a node; a stated step time (ms, full share) is what its steps will take. */
+function view(n: NodeEntry, statedMs: number | null = null): NodeView {
+  const measured = n.capabilities.stepMs;
+  const share = n.capabilities.computeShare;
   return {
     nodeId: n.nodeId,
-    stepMs: n.capabilities.stepMs,
+    stepMs: statedMs === null || measured === null ? measured : Math.max(measured, statedMs / share),
     computeShare: n.capabilities.computeShare,
     inFlight: n.assigned,
     maxConcurrent: n.capabilities.maxConcurrent,
@@ -107,6 +110,7 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
     });
   };
   let choice = pickEdge();
+  const stepTime = requestStepTime(cfg);
   const context: DecisionContext = {
     trialId: t.trialId,
     requestId,
@@ -116,8 +120,8 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
     bandwidthHz: channel.link.bandwidthHz,
     latency: cfg.latency,
     totalSteps: cfg.totalSteps,
-    edge: choice.kind === 'edge' ? view(choice.edge) : null,
-    receiver: view(receiver),
+    edge: choice.kind === 'edge' ? view(choice.edge, stepTime?.edgeMs ?? null) : null,
+    receiver: view(receiver, stepTime?.receiverMs ?? null),
   };
   const base = {
     trialId: t.trialId,
@@ -132,6 +136,7 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
     receiverId,
     replyTo: env.errorSubject,
     computeReference: cfg.computeReference,
+    ...(stepTime ? { stepTime } : {}),
   };
 
   let decision: Required<Decision> | null = null;

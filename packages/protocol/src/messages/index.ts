@@ -151,3 +151,4 @@ export * from './record';
 export * from './trial';
 export * from './error';
 export * from './preview';
+export * from './step-time';

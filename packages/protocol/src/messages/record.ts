@@ -20,6 +20,7 @@ import {
 import { PROTOCOL_VERSION } from '../version';
 import type { ChannelConfig } from '../channel-config';
 import { DELIVERIES, MAX_PROMPT_LENGTH, type RequestBody } from './request';
+import { stepTimeSchema } from './step-time';
 import type { Capabilities } from './common';
 
 const ms = z
@@ -101,6 +102,8 @@ export const recordSchema = z
     edge: capabilitiesSchema.nullable(),
     startedAt: epochMs,
     completedAt: epochMs,
+    /** The stated per-step times the request ran under (request.stepTime); absent: as measured. */
+    stepTime: stepTimeSchema.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.edgeSteps > r.totalSteps) {
@@ -137,6 +140,7 @@ export type FailedRequest = Pick<
   | 'checkpointId'
   | 'receiverVariant'
   | 'latency'
+  | 'stepTime'
 > & { channel: Pick<ChannelConfig, 'mode' | 'snrDb'>; attempt?: number };
 
 export interface FailedRecordInput {
@@ -206,5 +210,6 @@ export function failedRecord(f: FailedRecordInput): RecordMessage {
     edge: f.edge,
     startedAt: f.startedAt,
     completedAt,
+    ...(r.stepTime ? { stepTime: r.stepTime } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { channelConfigSchema } from '../channel-config';
 import { idSchema, subjectSchema } from '../ids';
 import { count, epochMs, finite, latencyRequirementSchema, policySchema, text, versionField } from './common';
+import { stepTimeSchema } from './step-time';
 
 export const DEFAULT_TOTAL_STEPS = 20;
 export const MAX_TOTAL_STEPS = 1000;
@@ -52,6 +53,8 @@ export const requestFields = {
   attempt: count.default(0),
   /** Ask the receiver for PSNR/SSIM against a channel-free reference (costs it a second generation). */
   computeReference: z.boolean().default(false),
+  /** Stated per-step times the edge and receiver pad their steps to (step-time.ts); absent: as measured. */
+  stepTime: stepTimeSchema.optional(),
 };
 
 type RequestLike = {
