@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   loadTrialConfig,
   renderSummaryTable,
@@ -57,6 +57,7 @@ interface LabOptions {
   receiverShare: number;
   trial?: string;
   requests?: number;
+  stepTime?: number[];
   once: boolean;
   runTrial: boolean;
   token?: string;
@@ -146,6 +147,12 @@ export function labCommand(): Command {
         int('--requests', 1, 1_000_000),
       ),
     )
+    .addOption(
+      new Option(
+        '--step-time <edge_s,receiver_s>',
+        "pad every edge and receiver step to this time, s at full share (the trial's stepTime; e.g. the paper's 0.2,0.368)",
+      ).argParser(stepTimeArg),
+    )
     .option('--once', 'exit after the trial instead of keeping the dashboard up', false)
     .option('--no-run-trial', 'start the lab and the dashboard without running a trial')
     .addOption(
@@ -230,9 +237,12 @@ export function labCommand(): Command {
           });
           process.stdout.write(`lab: calibrated profile of ${file.edges.length} edges → ${o.calibrateOut}\n`);
         } else if (o.runTrial) {
-          const config: TrialConfigInput | TrialConfig = o.trial
+          const chosen: TrialConfigInput | TrialConfig = o.trial
             ? await loadTrialConfig(o.trial)
             : { ...DEFAULT_LAB_TRIAL, ...(o.requests ? { requestsPerReceiver: o.requests } : {}) };
+          const config = o.stepTime
+            ? { ...chosen, stepTime: { edgeS: o.stepTime[0]!, receiverS: o.stepTime[1]! } }
+            : chosen;
           const bar = trialProgressBar((config.requestsPerReceiver ?? 10) * Math.max(1, o.receivers));
           const summary = await coordinator.runTrial(config, { onProgress: (p, r) => bar.update(p, r) });
           bar.stop();
@@ -247,6 +257,14 @@ export function labCommand(): Command {
         await nats?.stop();
       }
     });
+}
+
+/** `--step-time 0.2,0.368`: the edge's and the receivers' stated step times, s. */
+function stepTimeArg(value: string): number[] {
+  const list = numberList('--step-time', (n) => n > 0 && n <= 600, 'seconds in (0, 600]')(value);
+  if (list.length !== 2)
+    throw new InvalidArgumentError(`--step-time must be two values (edge_s,receiver_s), got '${value}'`);
+  return list;
 }
 
 /**
