@@ -30,6 +30,22 @@ export * from './policies/policy';
 export * from './policies/baselines';
 export * from './policies/d3qn-policy';
 
+export * from './scenario/phy';
+export * from './scenario/calendar';
+export * from './scenario/quality-source';
+export * from './scenario/measured-surface';
+export * from './scenario/spec';
+export * from './scenario/state';
+export * from './scenario/actions';
+export * from './scenario/timeline';
+export * from './scenario/env';
+export * from './scenario/policies';
+export * from './scenario/linucb';
+export * from './scenario/train';
+export * from './scenario/evaluate';
+export * from './scenario/compare';
+export * from './scenario/sensitivity';
+
 export * from './tf-setup';
 export * from './train';
 export * from './online-learner';

@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- root [--quick] [--seeds 1,2,3] [--episodes 300]` (build first:
- * `npx tsc -b packages/root`): ROOT on the paper profile.
+ * `npm run bench -- root [--quick] [--paper-seeds 1] [--episodes 300] [--seeds 1,2,3,4,5]
+ * [--single-episodes 200] [--contention-episodes 100] [--eval-episodes 40]` (build first:
+ * `npx tsc -b packages/root`): ROOT on the paper profile (1–4) and in the scenarios (5).
  *
  *  1. decision: `D3qnPolicy.decide` of a trained 7-256-256-(1+10) network (plain-JS forward
  *     pass) on 20 000 evaluation requests, one at a time; per-call wall time, and CPU time per
@@ -15,6 +16,11 @@
  *     −6, −3, …, 15 dB (other conditions drawn as in training, 640 requests per point,
  *     evaluation seed 1001), ROOT / oracle at the worst point, and whether ROOT is at least
  *     as good as every baseline at every point. Target: ≥ 0.97 of the oracle, ≥ every baseline.
+ *
+ *  5. the scenarios (root/scenarios.ts): measured quality surfaces, one physical layer, the
+ *     single-request and the contention scenario; ROOT (γ 0, and γ 0.99 under contention),
+ *     LinUCB, the paper's baselines, random, two deadline-greedy rules and the myopic oracle
+ *     over training seeds `--seeds`, with 95% intervals; the assumed table's ±30% sweep.
  *
  * The machine is shared: rows carry CPU seconds next to wall seconds, and the load average
  * before and after the suite is stored in the JSON's extra.
@@ -39,8 +45,11 @@ import {
 } from '@semaigc/root';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
 import { numberArg, suiteArgs } from '../lib/args';
+import { scenarioBench } from './root/scenarios';
 
 const SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
+/** Scenario training: the paper's network halved (128-128) to fit 15 runs in the bench's budget. */
+const SCENARIO_CONFIG = { hiddenUnits: [128, 128] };
 const EVAL_SEED = 1001;
 
 const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -76,10 +85,18 @@ async function updateTimes(backend: TfBackend, n: number): Promise<{ wall: numbe
 }
 
 export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
-  const args = suiteArgs(ctx.args, { seeds: { type: 'string' }, episodes: { type: 'string' } });
+  const args = suiteArgs(ctx.args, {
+    seeds: { type: 'string' },
+    'paper-seeds': { type: 'string' },
+    episodes: { type: 'string' },
+    'single-episodes': { type: 'string' },
+    'contention-episodes': { type: 'string' },
+    'eval-episodes': { type: 'string' },
+  });
   const quick = args.quick;
-  const seeds = (args.seeds ?? (quick ? '1' : '1,2,3')).split(',').map((s) => numberArg(s, 'seeds', 1));
-  const episodes = numberArg(args.episodes, 'episodes', 300);
+  const seedList = (v: string, name: string): number[] => v.split(',').map((s) => numberArg(s, name, 1));
+  const seeds = seedList(args['paper-seeds'] ?? '1', 'paper-seeds');
+  const episodes = numberArg(args.episodes, 'episodes', quick ? 30 : 300);
   const loadBefore = os.loadavg();
   const rows: Row[] = [];
 
@@ -260,9 +277,23 @@ export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
     target: `${seeds.length}/${seeds.length}`,
     pass: beatAll === seeds.length,
   });
+  // 5. the scenarios: measured quality, one physical layer, contention, hand rules, bandit, oracle.
+  const scenarioSeeds = seedList(args.seeds ?? (quick ? '1,2' : '1,2,3,4,5'), 'seeds');
+  const scen = scenarioBench({
+    seeds: scenarioSeeds,
+    singleEpisodes: numberArg(args['single-episodes'], 'single-episodes', quick ? 6 : 200),
+    contentionEpisodes: numberArg(args['contention-episodes'], 'contention-episodes', quick ? 3 : 100),
+    evalEpisodes: numberArg(args['eval-episodes'], 'eval-episodes', quick ? 2 : 40),
+    config: SCENARIO_CONFIG,
+    log: ctx.log,
+  });
+  rows.push(...scen.rows);
+  // Rows measured elsewhere (the live/simulated comparison of the lab) are appended here.
+
   return {
     rows,
     extra: {
+      ...scen.extra,
       note: 'For multi-seed rows, p10/p90 hold min/max over seeds. Satisfaction is the closed-form expectation per request.',
       seeds,
       episodes,

@@ -1,0 +1,85 @@
+/**
+ * Evaluating scenario policies on common random numbers: every policy runs the same
+ * evaluation episodes of one environment seed (same arrivals, conditions, captions and
+ * gate draws); satisfaction is averaged over all requests. Intervals over training seeds
+ * are Student-t 95% intervals of the mean.
+ */
+import { ScenarioEnv } from './env';
+import type { QualitySource } from './quality-source';
+import type { ScenarioSpec } from './spec';
+import type { ScenarioPolicy } from './state';
+
+export interface ScenarioScore {
+  policy: string;
+  satisfaction: number;
+  meanEdgeSteps: number;
+  failureRate: number;
+  meanLatencyS: number;
+  meanQueueWaitS: number;
+}
+
+export function evaluateScenario(
+  spec: ScenarioSpec,
+  quality: QualitySource,
+  policy: ScenarioPolicy,
+  envSeed: number,
+  episodes: number,
+): ScenarioScore {
+  const env = new ScenarioEnv(spec, quality, envSeed);
+  let n = 0;
+  let sat = 0;
+  let edge = 0;
+  let failed = 0;
+  let latency = 0;
+  let queue = 0;
+  for (let e = 0; e < episodes; e++) {
+    let s = env.reset(e);
+    for (;;) {
+      const d = policy.decide(s);
+      const { outcome, next, terminated } = env.step(d);
+      n++;
+      sat += outcome.satisfaction;
+      edge += d.scheme === 'local' ? 0 : d.edgeSteps;
+      failed += outcome.failed ? 1 : 0;
+      latency += outcome.latencyS;
+      queue += s.queueWaitS;
+      if (terminated || !next) break;
+      s = next;
+    }
+  }
+  return {
+    policy: policy.name,
+    satisfaction: sat / n,
+    meanEdgeSteps: edge / n,
+    failureRate: failed / n,
+    meanLatencyS: latency / n,
+    meanQueueWaitS: queue / n,
+  };
+}
+
+/** Two-sided 97.5% Student-t quantiles for 1..30 degrees of freedom. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export interface Interval {
+  n: number;
+  mean: number;
+  median: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+/** Mean, median and the 95% t-interval of the mean of `xs`. */
+export function interval(xs: readonly number[]): Interval {
+  const n = xs.length;
+  if (n === 0) throw new TypeError('interval: at least one value is required');
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const median = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  if (n === 1) return { n, mean, median, ciLow: mean, ciHigh: mean };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  const half = (T975[Math.min(n - 1, T975.length) - 1]! * sd) / Math.sqrt(n);
+  return { n, mean, median, ciLow: mean - half, ciHigh: mean + half };
+}
