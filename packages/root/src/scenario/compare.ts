@@ -31,6 +31,8 @@ export interface CompareOptions {
 export interface SeedResult {
   seed: number;
   scores: Record<string, ScenarioScore>;
+  /** Mean reward per training episode of each ROOT (the paper's Fig. 6). */
+  curves: Record<string, number[]>;
 }
 
 export const HEURISTICS = ['deadline-greedy', 'deadline-greedy-queue'] as const;
@@ -41,6 +43,7 @@ export function compareOnSeeds(o: CompareOptions): SeedResult[] {
   const out: SeedResult[] = [];
   for (const seed of o.seeds) {
     const learned: ScenarioPolicy[] = [];
+    const curves: Record<string, number[]> = {};
     for (const gamma of o.gammas) {
       o.log?.(`${o.spec.name}: training ROOT seed ${seed}, γ = ${gamma}, ${o.episodes} episodes`);
       const run = trainScenarioRoot({
@@ -52,6 +55,7 @@ export function compareOnSeeds(o: CompareOptions): SeedResult[] {
         config: { ...o.config, gamma },
       });
       learned.push(scenarioRootPolicy(run.weights, o.actions, rootName(gamma)));
+      curves[rootName(gamma)] = run.rewards;
     }
     const bandit = trainScenarioBandit({
       spec: o.spec,
@@ -73,7 +77,7 @@ export function compareOnSeeds(o: CompareOptions): SeedResult[] {
     const scores: Record<string, ScenarioScore> = {};
     for (const p of policies)
       scores[p.name] = evaluateScenario(o.spec, o.quality, p, evalSeed, o.evalEpisodes);
-    out.push({ seed, scores });
+    out.push({ seed, scores, curves });
   }
   return out;
 }

@@ -1,0 +1,236 @@
+/**
+ * Figures of the scenario comparison, from runs/bench/root.json and the measured surfaces:
+ *
+ *   npx tsx scripts/bench/suites/root/figures.ts [runs/bench/root.json] [packages/root/docs]
+ *
+ * - scenario-training: ROOT's training reward per episode (the paper's Fig. 6);
+ * - scenario-satisfaction: mean satisfaction per policy with its 95% interval over training
+ *   seeds, single request and contention side by side;
+ * - scenario-latency: mean latency and mean edge steps per policy (the paper's Fig. 9 and
+ *   Fig. 7 read on the scenarios);
+ * - scenario-quality: the measured surface the simulator uses: pass probability of one
+ *   attempt and median PSNR over SNR per edge-step count a (Fig. 7's cause);
+ * - scenario-sensitivity: the queue-aware hand rule's share of the oracle on the assumed
+ *   table with its breakpoints moved ±30%.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeChart, type ChartSpec } from '@semaigc/plot';
+import { loadMeasuredSurface, meanPassProbability, measuredQuality, surfaceAt } from '@semaigc/root';
+import { DOCS } from './scenarios';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+interface BenchRow {
+  case: string;
+  mean: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+type PerSeed = Record<string, { meanLatencyS: number; meanEdgeSteps: number; meanQueueWaitS: number }>[];
+
+function satisfactionChart(rows: BenchRow[]): ChartSpec {
+  const values = rows
+    .filter((r) => r.case.startsWith('satisfaction, '))
+    .map((r) => {
+      const [scenario, policy] = r.case.slice('satisfaction, '.length).split(': ') as [string, string];
+      return { scenario, policy, mean: r.mean, lo: r.ciLow, hi: r.ciHigh };
+    });
+  return {
+    $schema: SCHEMA,
+    title: 'Satisfaction per policy, mean and 95% interval over training seeds',
+    data: { values },
+    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
+    spec: {
+      width: 300,
+      height: 300,
+      encoding: { y: { field: 'policy', type: 'nominal', title: null } },
+      layer: [
+        {
+          mark: { type: 'rule' },
+          encoding: {
+            x: {
+              field: 'lo',
+              type: 'quantitative',
+              title: 'mean satisfaction',
+              scale: { domain: [0, 0.8], clamp: true },
+            },
+            x2: { field: 'hi' },
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 60 },
+          encoding: { x: { field: 'mean', type: 'quantitative' } },
+        },
+      ],
+    },
+  };
+}
+
+function latencyChart(perSeed: Record<string, PerSeed>): ChartSpec {
+  const values = Object.entries(perSeed).flatMap(([scenario, seeds]) =>
+    Object.keys(seeds[0]!).flatMap((policy) => {
+      const mean = (k: 'meanLatencyS' | 'meanEdgeSteps' | 'meanQueueWaitS'): number =>
+        seeds.reduce((a, s) => a + s[policy]![k], 0) / seeds.length;
+      return [
+        { scenario, policy, measure: 'mean latency (s)', value: mean('meanLatencyS') },
+        { scenario, policy, measure: 'mean edge steps a', value: mean('meanEdgeSteps') },
+        { scenario, policy, measure: 'mean wait for the edge (s)', value: mean('meanQueueWaitS') },
+      ];
+    }),
+  );
+  return {
+    $schema: SCHEMA,
+    title: 'Latency, edge steps and edge wait per policy (mean over seeds)',
+    data: { values },
+    facet: {
+      row: { field: 'measure', type: 'nominal', title: null },
+      column: { field: 'scenario', type: 'nominal', title: null },
+    },
+    spec: {
+      width: 300,
+      height: 200,
+      mark: 'bar',
+      encoding: {
+        y: { field: 'policy', type: 'nominal', title: null },
+        x: { field: 'value', type: 'quantitative', title: null },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  };
+}
+
+type Curves = Record<string, number[]>[];
+
+/** Fig. 6 on the scenarios: mean training reward per episode (10-episode trailing mean, mean over seeds). */
+function trainingChart(curves: Record<string, Curves>): ChartSpec {
+  const values = Object.entries(curves).flatMap(([scenario, seeds]) =>
+    Object.keys(seeds[0] ?? {}).flatMap((policy) => {
+      const n = Math.min(...seeds.map((s) => s[policy]!.length));
+      return Array.from({ length: n }, (_, e) => {
+        let sum = 0;
+        let k = 0;
+        for (const s of seeds) {
+          for (let j = Math.max(0, e - 9); j <= e; j++) [sum, k] = [sum + s[policy]![j]!, k + 1];
+        }
+        return { scenario, policy, episode: e + 1, reward: sum / k };
+      });
+    }),
+  );
+  return {
+    $schema: SCHEMA,
+    title: 'Training reward per episode (10-episode trailing mean, mean over seeds)',
+    data: { values },
+    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
+    spec: {
+      width: 320,
+      height: 240,
+      mark: 'line',
+      encoding: {
+        x: { field: 'episode', type: 'quantitative' },
+        y: { field: 'reward', type: 'quantitative', title: 'mean satisfaction' },
+        color: { field: 'policy', type: 'nominal' },
+      },
+    },
+    resolve: { scale: { x: 'independent' } },
+  };
+}
+
+function qualityChart(): ChartSpec {
+  const read = (f: string): unknown => JSON.parse(fs.readFileSync(path.join(DOCS, f), 'utf8'));
+  const surface = loadMeasuredSurface(read('split.json'), read('split-calibration.json'));
+  const q = measuredQuality(surface);
+  const values = [2, 6, 10, 14, 18, 20].flatMap((a) =>
+    surface.snrsDb.flatMap((snrDb) => [
+      {
+        a: `a = ${a}`,
+        snrDb,
+        measure: 'P(attempt passes the gate)',
+        value: meanPassProbability(q, { kind: 'split', edgeSteps: a, snrDb }),
+      },
+      ...(a === 20
+        ? []
+        : [
+            {
+              a: `a = ${a}`,
+              snrDb,
+              measure: 'median PSNR (dB)',
+              value: surfaceAt(surface, 'psnrMedian', a, snrDb),
+            },
+          ]),
+    ]),
+  );
+  return {
+    $schema: SCHEMA,
+    title: `Measured quality (${surface.variant}): gate = consistency ≥ ${surface.consistencyThreshold} and PSNR ≥ 22 dB`,
+    data: { values },
+    facet: { column: { field: 'measure', type: 'nominal', title: null } },
+    spec: {
+      width: 320,
+      height: 240,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'snrDb', type: 'quantitative', title: 'SNR (dB)' },
+        y: { field: 'value', type: 'quantitative', title: null },
+        color: { field: 'a', type: 'nominal', title: 'edge steps', sort: null },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+function sensitivityChart(
+  sweep: { ayFactor: number; bxFactor: number; heuristicShare: number }[],
+): ChartSpec {
+  return {
+    $schema: SCHEMA,
+    title: 'Assumed table ±30%: queue-aware hand rule / oracle (single request)',
+    width: 260,
+    height: 220,
+    data: { values: sweep.map((s) => ({ ...s, label: s.heuristicShare.toFixed(3) })) },
+    encoding: {
+      x: { field: 'bxFactor', type: 'ordinal', title: 'B_x × (receiver steps for best quality)' },
+      y: {
+        field: 'ayFactor',
+        type: 'ordinal',
+        title: 'A_y × (quality with no receiver step)',
+        sort: 'descending',
+      },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: { color: { field: 'heuristicShare', type: 'quantitative', scale: { domain: [0.9, 1] } } },
+      },
+      { mark: { type: 'text' }, encoding: { text: { field: 'label' } } },
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const [input = 'runs/bench/root.json', outDir = 'packages/root/docs'] = process.argv.slice(2);
+  const bench = JSON.parse(fs.readFileSync(input, 'utf8')) as {
+    rows: BenchRow[];
+    extra: {
+      scenarios: {
+        single: { perSeed: PerSeed; curves: Curves };
+        contention: { perSeed: PerSeed; curves: Curves };
+        sensitivity: { ayFactor: number; bxFactor: number; heuristicShare: number }[];
+      };
+    };
+  };
+  const s = bench.extra.scenarios;
+  await writeChart(satisfactionChart(bench.rows), path.join(outDir, 'scenario-satisfaction'));
+  await writeChart(
+    latencyChart({ 'single request': s.single.perSeed, contention: s.contention.perSeed }),
+    path.join(outDir, 'scenario-latency'),
+  );
+  await writeChart(qualityChart(), path.join(outDir, 'scenario-quality'));
+  await writeChart(
+    trainingChart({ 'single request': s.single.curves, contention: s.contention.curves }),
+    path.join(outDir, 'scenario-training'),
+  );
+  await writeChart(sensitivityChart(s.sensitivity), path.join(outDir, 'scenario-sensitivity'));
+}
+
+void main();
