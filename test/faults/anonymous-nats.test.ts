@@ -3,7 +3,7 @@
  * NATS server; an observer tries to write. The server refuses all three.
  */
 import { connect, nkeyAuthenticator, nkeys } from '@nats-io/transport-node';
-import { HELLO_SUBJECT, RECORD_SUBJECT } from '@semaigc/protocol';
+import { nodeLifecycleSubject, RECORD_SUBJECT } from '@semaigc/protocol';
 import { until } from '../../apps/coordinator/test/helpers';
 import { type AuthLab, permissionErrors, startAuthLab } from './auth-lab';
 
@@ -33,11 +33,13 @@ test('the observer reads the protocol subjects but cannot publish a record or a 
   const obs = await lab.client('observer');
   const errors = permissionErrors(obs);
   obs.publish(RECORD_SUBJECT, new Uint8Array([1, 2, 3]));
-  obs.publish(HELLO_SUBJECT, new Uint8Array([1, 2, 3]));
+  obs.publish(nodeLifecycleSubject('obs-1', 'hello'), new Uint8Array([1, 2, 3]));
   await obs.flush();
   await until(() => errors.list.length >= 2, 'two permission errors', 5000);
   expect(errors.list.join('\n')).toMatch(/Permissions Violation for Publish to "semaigc\.v1\.record"/);
-  expect(errors.list.join('\n')).toMatch(/Permissions Violation for Publish to "semaigc\.v1\.hello"/);
+  expect(errors.list.join('\n')).toMatch(
+    /Permissions Violation for Publish to "semaigc\.v1\.node\.obs-1\.hello"/,
+  );
   // Nothing reached the coordinator: no drop, no node.
   expect(lab.coord.metrics.received.nats).toBe(0);
   expect(lab.coord.registry.list()).toEqual([]);

@@ -1,20 +1,24 @@
 /**
- * The fault tests' lab: role credentials from `createCredentials` (what `semaigc creds init`
+ * The fault tests' lab: credentials from `createCredentials` (what `semaigc creds init`
  * writes), a real nats-server that admits only them, and a real coordinator connected as
  * the coordinator role. Nodes are the coordinator tests' protocol-speaking stand-ins
- * (apps/coordinator/test/helpers.ts), each connected with its role's credentials: what is
- * under test is what the broker and the coordinator let through, not inference.
+ * (apps/coordinator/test/helpers.ts), each connected with its own node credentials (made on
+ * first use with `addNodeCredentials`, then the server reloads, as `semaigc creds add`
+ * does): what is under test is what the broker and the coordinator let through, not
+ * inference.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
 import { type CoordinatorHandle, startCoordinator } from '@semaigc/coordinator';
 import {
+  addNodeCredentials,
   createCredentials,
   type CredentialSet,
-  type NatsRole,
+  type NodeRole,
   readNatsCreds,
+  type ServiceRole,
   startNatsServer,
   type NatsServer,
 } from '@semaigc/node-kit';
@@ -28,9 +32,13 @@ export interface AuthLab {
   coord: CoordinatorHandle;
   runsDir: string;
   log: LogLine[];
-  /** A raw NATS client with `role`'s credentials. */
-  client(role: NatsRole): Promise<NatsConnection>;
-  auth(role: NatsRole): ReturnType<typeof readNatsCreds>;
+  /** A raw NATS client with the coordinator's or the observer's credentials. */
+  client(role: ServiceRole): Promise<NatsConnection>;
+  auth(role: ServiceRole): Authenticator;
+  /** Node `id`'s credentials (made and loaded by the server on first use). */
+  nodeAuth(role: NodeRole, id: string): Promise<Authenticator>;
+  /** A raw NATS client with node `id`'s credentials. */
+  nodeClient(role: NodeRole, id: string): Promise<NatsConnection>;
   close(): Promise<void>;
 }
 
@@ -40,7 +48,17 @@ export async function startAuthLab(): Promise<AuthLab> {
   const nats = await startNatsServer({ jetstream: false, args: ['-c', creds.serverConfig] });
   const runsDir = path.join(dir, 'runs');
   const log = captureLogger();
-  const auth = (role: NatsRole) => readNatsCreds(creds.files[role]);
+  const auth = (role: ServiceRole) => readNatsCreds(creds.files[role]);
+  const nodeFiles = new Map<string, string>();
+  const nodeAuth = async (role: NodeRole, id: string): Promise<Authenticator> => {
+    let file = nodeFiles.get(id);
+    if (!file) {
+      file = addNodeCredentials(creds.dir, { role, ids: [id] }).file;
+      await nats.reload();
+      nodeFiles.set(id, file);
+    }
+    return readNatsCreds(file);
+  };
   let coord: CoordinatorHandle;
   try {
     coord = await startCoordinator({
@@ -65,8 +83,14 @@ export async function startAuthLab(): Promise<AuthLab> {
     runsDir,
     log: log.lines,
     auth,
+    nodeAuth,
     async client(role) {
       const nc = await connect({ servers: nats.url, authenticator: auth(role) });
+      clients.push(nc);
+      return nc;
+    },
+    async nodeClient(role, id) {
+      const nc = await connect({ servers: nats.url, authenticator: await nodeAuth(role, id) });
       clients.push(nc);
       return nc;
     },

@@ -23,6 +23,7 @@ import type { TrialInfo } from '@semaigc/coordinator';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   createCredentials,
+  nodeCredsFile,
   freePort,
   readNatsCreds,
   startNatsServer,
@@ -113,17 +114,24 @@ afterAll(async () => {
 
 test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every sent request recorded once', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-fault-restart-'));
-  const creds = createCredentials(path.join(dir, 'creds'));
+  const creds = createCredentials(path.join(dir, 'creds'), {
+    nodes: [
+      { role: 'edge', ids: ['edge-1'] },
+      { role: 'receiver', ids: ['rxa-0'] },
+      { role: 'receiver', ids: ['rxb-0'] },
+    ],
+  });
   nats = await startNatsServer({ jetstream: true, args: ['-c', creds.serverConfig] });
   const runs = path.join(dir, 'runs');
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const token = randomBytes(16).toString('hex');
-  const natsArgs = (r: 'coordinator' | 'edge' | 'receiver'): string[] => [
+  // The coordinator's credentials, or node `id`'s own.
+  const natsArgs = (who: 'coordinator' | { node: string }): string[] => [
     '--nats',
     nats.url,
     '--creds',
-    creds.files[r],
+    who === 'coordinator' ? creds.files.coordinator : nodeCredsFile(creds, who.node),
   ];
   const coordinatorArgs = [
     'coordinator',
@@ -167,9 +175,18 @@ test('a coordinator SIGKILLed mid-trial and restarted ends the trial with every 
   // Receivers at compute share 0.02 take far longer per job than the 100 ms between
   // requests, on an idle machine too, so requests are in flight when the coordinator dies.
   let coordinator = await startCoordinatorProcess(coordinatorArgs);
-  role(['edge', ...natsArgs('edge'), '--id', 'edge-1', '--threads', '1']);
-  const rxA = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxa', '--compute-share', '0.02']);
-  const rxB = role(['receiver', ...natsArgs('receiver'), '--id-prefix', 'rxb', '--compute-share', '0.02']);
+  role(['edge', ...natsArgs({ node: 'edge-1' }), '--id', 'edge-1', '--threads', '1']);
+  const receiver = (prefix: string) =>
+    role([
+      'receiver',
+      ...natsArgs({ node: `${prefix}-0` }),
+      '--id-prefix',
+      prefix,
+      '--compute-share',
+      '0.02',
+    ]);
+  const rxA = receiver('rxa');
+  const rxB = receiver('rxb');
   const nodes = async (): Promise<{ nodeId: string; status: string }[]> => {
     try {
       return (await (await fetch(`${base}/api/nodes`)).json()) as { nodeId: string; status: string }[];

@@ -26,9 +26,9 @@ beforeAll(async () => {
 afterAll(() => lab?.close());
 
 test('an edge cannot publish on control or request subjects: refused by the broker, never delivered', async () => {
-  const victimEdge = await new TestEdge('edge-v').start(lab.nats.url, lab.auth('edge'));
-  const victimRx = await new TestReceiver('rx-v').start(lab.nats.url, lab.auth('receiver'));
-  const forger = await lab.client('edge');
+  const victimEdge = await new TestEdge('edge-v').start(lab.nats.url, await lab.nodeAuth('edge', 'edge-v'));
+  const victimRx = await new TestReceiver('rx-v').start(lab.nats.url, await lab.nodeAuth('receiver', 'rx-v'));
+  const forger = await lab.nodeClient('edge', 'edge-m');
   const errors = permissionErrors(forger);
   const observer = await lab.client('observer');
   const seen: Message[] = [];

@@ -1,7 +1,8 @@
 /**
  * Fault: an authenticated but wrong node during a live trial. Mallory holds valid receiver
- * credentials (so the broker lets it publish records and errors, and even read other
- * receivers' latents): for every latent sent to rx-1 it forges a record (PSNR 99,
+ * credentials (so the broker lets it publish records and errors; it cannot read rx-1's
+ * latents, so the test hands it each of rx-1's requests as an observer sees them: the worst
+ * case, ids learnt some other way): for every latent sent to rx-1 it forges a record (PSNR 99,
  * consistency 1) and an error for rx-1's request under its own id, and after rx-1's genuine
  * record is in, it replays that record as a duplicate. The coordinator refuses the
  * forgeries as NOT_DUE while the attempt is open and the duplicates as late; records.jsonl
@@ -20,15 +21,23 @@ beforeAll(async () => {
 afterAll(() => lab?.close());
 
 test('forged and duplicate records and errors from a receiver with valid credentials are refused', async () => {
-  const edge = await new TestEdge('edge-1').start(lab.nats.url, lab.auth('edge'));
-  const rx = await new TestReceiver('rx-1', { silent: true }).start(lab.nats.url, lab.auth('receiver'));
-  const mallory = await new TestReceiver('rx-m', { silent: true }).start(lab.nats.url, lab.auth('receiver'));
+  const edge = await new TestEdge('edge-1').start(lab.nats.url, await lab.nodeAuth('edge', 'edge-1'));
+  const rx = await new TestReceiver('rx-1', { silent: true }).start(
+    lab.nats.url,
+    await lab.nodeAuth('receiver', 'rx-1'),
+  );
+  const mallory = await new TestReceiver('rx-m', { silent: true }).start(
+    lab.nats.url,
+    await lab.nodeAuth('receiver', 'rx-m'),
+  );
+  const observer = await lab.client('observer');
   const drops = () => lab.coord.metrics.dropped.byNode['rx-m'] ?? 0;
   let written = 0;
   const forged: string[] = [];
   const handled: Promise<void>[] = [];
-  // Mallory reads rx-1's latents off the broker (receiver credentials allow it) and acts on each.
-  mallory.nc.subscribe(RECEIVER_LATENT_WILDCARD, {
+  // Mallory acts on each of rx-1's latents (seen by the observer: its own credentials do not
+  // let it subscribe to another receiver's subjects).
+  observer.subscribe(RECEIVER_LATENT_WILDCARD, {
     callback: (_e, m) => {
       const latent = decode(m.data) as LatentMessage;
       if (latent.request.receiverId !== 'rx-1') return;
@@ -72,7 +81,7 @@ test('forged and duplicate records and errors from a receiver with valid credent
       );
     },
   });
-  await mallory.nc.flush();
+  await observer.flush();
   try {
     const n = 4;
     const summary = await lab.coord.runTrial(

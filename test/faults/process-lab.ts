@@ -1,9 +1,10 @@
 /**
- * The process lab of the outage and freeze faults: role credentials (what `semaigc creds
- * init` writes), a real nats-server that admits only them and can be taken down and
+ * The process lab of the outage and freeze faults: credentials (what `semaigc creds init`
+ * writes; each node's own made when it starts, as `semaigc creds add` does, and loaded by a
+ * server reload), a real nats-server that admits only them and can be taken down and
  * brought back on the same port, a real coordinator (in this process, so the test reads its
  * registry, logs and /healthz), and edges and headless receivers as separate
- * `semaigc edge` / `semaigc receiver` processes, each with its role's credentials, so a
+ * `semaigc edge` / `semaigc receiver` processes, each with its own credentials, so a
  * fault can stop or freeze one (SIGSTOP) like a real lab machine. Needs `npm run build`
  * (the CLI's dist). test/faults/*.test.ts and `npm run bench -- faults` share it.
  */
@@ -14,10 +15,12 @@ import * as path from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type CoordinatorHandle, startCoordinator, type TrialConfigInput } from '@semaigc/coordinator';
 import {
+  addNodeCredentials,
   createCredentials,
   type CredentialSet,
-  type NatsRole,
+  type NodeRole,
   readNatsCreds,
+  type ServiceRole,
   startNatsServer,
   type NatsServer,
 } from '@semaigc/node-kit';
@@ -67,8 +70,10 @@ export interface ProcessLab {
   /** `computeShare` < 1 stretches each step (so work queues up at the edge). */
   edge(id: string, computeShare?: number): Promise<NodeProcess>;
   receiver(idPrefix: string): Promise<NodeProcess>;
-  /** A raw NATS client with `role`'s credentials (closed with the lab). */
-  client(role: NatsRole): Promise<NatsConnection>;
+  /** A raw NATS client with the coordinator's or observer's credentials (closed with the lab). */
+  client(role: ServiceRole): Promise<NatsConnection>;
+  /** Makes node credentials for `ids` and reloads the server: their seed file. */
+  nodeCreds(role: NodeRole, ids: string[]): Promise<string>;
   /** GET /healthz: its status code and body. */
   health(): Promise<{ status: number; body: { ok: boolean; nats: string } }>;
   close(): Promise<void>;
@@ -156,7 +161,12 @@ export async function startProcessLab(o: ProcessLabOptions = {}): Promise<Proces
   const runsDir = path.join(dir, 'runs');
   const log: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void log.push(JSON.parse(s) as LogLine) });
-  const auth = (role: NatsRole) => readNatsCreds(creds.files[role]);
+  const auth = (role: ServiceRole) => readNatsCreds(creds.files[role]);
+  const nodeCreds = async (role: NodeRole, ids: string[]): Promise<string> => {
+    const { file } = addNodeCredentials(creds.dir, { role, ids });
+    await nats.reload();
+    return file;
+  };
   const nodes: NodeProcess[] = [];
   const clients: NatsConnection[] = [];
   let coord: CoordinatorHandle;
@@ -203,34 +213,28 @@ export async function startProcessLab(o: ProcessLabOptions = {}): Promise<Proces
       const args = serverConfig ? ['-c', serverConfig] : serverArgs;
       nats = await startNatsServer({ jetstream: false, args, port });
     },
-    edge: (id, computeShare = 1) =>
+    nodeCreds,
+    edge: async (id, computeShare = 1) =>
       started(
         spawnNode(
           [
             'edge',
-            ...['--nats', natsUrl, '--creds', creds.files.edge, '--id', id, '--threads', '1'],
+            ...['--nats', natsUrl, '--creds', await nodeCreds('edge', [id]), '--id', id, '--threads', '1'],
             ...['--compute-share', String(computeShare)],
           ],
           [id],
         ),
       ),
-    receiver: (idPrefix) =>
-      started(
+    receiver: async (idPrefix) => {
+      const ids = [`${idPrefix}-0`];
+      const file = await nodeCreds('receiver', ids);
+      return started(
         spawnNode(
-          [
-            'receiver',
-            '--nats',
-            natsUrl,
-            '--creds',
-            creds.files.receiver,
-            '--id-prefix',
-            idPrefix,
-            '--threads',
-            '1',
-          ],
-          [`${idPrefix}-0`],
+          ['receiver', '--nats', natsUrl, '--creds', file, '--id-prefix', idPrefix, '--threads', '1'],
+          ids,
         ),
-      ),
+      );
+    },
     async client(role) {
       const nc = await connect({ servers: natsUrl, authenticator: auth(role), maxReconnectAttempts: -1 });
       clients.push(nc);

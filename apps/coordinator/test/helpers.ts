@@ -12,9 +12,7 @@ import {
   EDGE_REQUEST_SUBJECT,
   edgeRequestSubject,
   encode,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
-  BYE_SUBJECT,
+  nodeLifecycleSubject,
   makeMessage,
   type Message,
   nodeControlSubject,
@@ -107,7 +105,10 @@ abstract class Peer {
       capabilities: this.capabilities,
       sentAt: Date.now(),
     });
-    const reply = decode((await this.nc.request(HELLO_SUBJECT, encode(hello), { timeout: 3000 })).data);
+    const reply = decode(
+      (await this.nc.request(nodeLifecycleSubject(this.nodeId, 'hello'), encode(hello), { timeout: 3000 }))
+        .data,
+    );
     if (reply.type !== 'welcome') throw new Error(`expected welcome, got ${reply.type}`);
     this.welcome = reply;
     return reply;
@@ -125,7 +126,7 @@ abstract class Peer {
         queued: 0,
         stepMs: this.capabilities.stepMs,
       });
-      this.nc.publish(HEARTBEAT_SUBJECT, encode(hb));
+      this.nc.publish(nodeLifecycleSubject(this.nodeId, 'heartbeat'), encode(hb));
     }, interval);
   }
 
@@ -137,7 +138,7 @@ abstract class Peer {
 
   bye(reason = 'test done'): void {
     this.nc.publish(
-      BYE_SUBJECT,
+      nodeLifecycleSubject(this.nodeId, 'bye'),
       encode(makeMessage('bye', { nodeId: this.nodeId, role: this.role, reason, sentAt: Date.now() })),
     );
   }

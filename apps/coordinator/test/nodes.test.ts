@@ -10,8 +10,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
   decode,
   encode,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
+  nodeLifecycleSubject,
   makeMessage,
   nodeControlSubject,
   PROTOCOL_VERSION,
@@ -194,12 +193,20 @@ test('NATS: hello → welcome with the heartbeat settings; silence → offline; 
 test('NATS: garbage and a wrong-version hello are dropped, logged with the node id, answered with an error', async () => {
   const before = coord.metrics.dropped.total;
   const garbage = decode(
-    (await nc.request(HELLO_SUBJECT, new Uint8Array([0xc1, 0xff, 0x00]), { timeout: 2000 })).data,
+    (
+      await nc.request(nodeLifecycleSubject('garbler', 'hello'), new Uint8Array([0xc1, 0xff, 0x00]), {
+        timeout: 2000,
+      })
+    ).data,
   );
   expect(garbage).toMatchObject({ type: 'error', code: 'BAD_MESSAGE' });
 
   const wrong = decode(
-    (await nc.request(HELLO_SUBJECT, wrongVersionHello('old-phone'), { timeout: 2000 })).data,
+    (
+      await nc.request(nodeLifecycleSubject('old-phone', 'hello'), wrongVersionHello('old-phone'), {
+        timeout: 2000,
+      })
+    ).data,
   );
   expect(wrong).toMatchObject({ type: 'error', code: 'VERSION_MISMATCH', nodeId: 'old-phone' });
   expect(wrong.type === 'error' && wrong.reason).toMatch(/peer speaks protocol v2, this node v1/);
@@ -218,7 +225,7 @@ test('NATS: garbage and a wrong-version hello are dropped, logged with the node 
     queued: 0,
     stepMs: null,
   });
-  nc.publish(HEARTBEAT_SUBJECT, encode(badBeat, { validate: false }));
+  nc.publish(nodeLifecycleSubject('edge-x', 'heartbeat'), encode(badBeat, { validate: false }));
   // A message of the wrong type for its subject.
   nc.publish(RECORD_SUBJECT, helloBytes('confused-node'));
   await until(() => coord.metrics.dropped.total >= before + 4, 'drops counted');
@@ -231,11 +238,15 @@ test('NATS: garbage and a wrong-version hello are dropped, logged with the node 
     'old-phone': 1,
     'edge-x': 1,
     'confused-node': 1,
-    unknown: 1,
+    // Garbage on a lifecycle subject is counted for the subject's node.
+    garbler: 1,
   });
 
   // …and the coordinator still serves: a good hello gets its welcome.
-  const ok = decode((await nc.request(HELLO_SUBJECT, helloBytes('rx-good'), { timeout: 2000 })).data);
+  const ok = decode(
+    (await nc.request(nodeLifecycleSubject('rx-good', 'hello'), helloBytes('rx-good'), { timeout: 2000 }))
+      .data,
+  );
   expect(ok).toMatchObject({ type: 'welcome', nodeId: 'rx-good' });
 });
 
@@ -306,8 +317,8 @@ test('NATS: a heartbeat from a node that never said hello asks it to say hello a
     queued: 0,
     stepMs: null,
   });
-  nc.publish(HEARTBEAT_SUBJECT, encode(beat));
-  nc.publish(HEARTBEAT_SUBJECT, encode(beat));
+  nc.publish(nodeLifecycleSubject('ghost-1', 'heartbeat'), encode(beat));
+  nc.publish(nodeLifecycleSubject('ghost-1', 'heartbeat'), encode(beat));
   await until(() => coord.metrics.unknownHeartbeats >= 2, 'unknown beats counted');
   await until(() => told.length === 1, 'the re-hello request');
   expect(told[0]).toMatchObject({

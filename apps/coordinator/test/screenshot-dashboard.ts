@@ -11,8 +11,7 @@ import {
   PREVIEW_SUBJECT,
   RECORD_SUBJECT,
   receiverLatentSubject,
-  HELLO_SUBJECT,
-  HEARTBEAT_SUBJECT,
+  nodeLifecycleSubject,
 } from '@semaigc/protocol';
 import { startNatsServer, launchChromium } from '@semaigc/testkit';
 import pino from 'pino';
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
       },
     });
     await nc.request(
-      HELLO_SUBJECT,
+      nodeLifecycleSubject(id, 'hello'),
       encode(
         makeMessage('hello', {
           nodeId: id,
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
     setInterval(
       () =>
         nc.publish(
-          HEARTBEAT_SUBJECT,
+          nodeLifecycleSubject(id, 'heartbeat'),
           encode(
             makeMessage('heartbeat', {
               nodeId: id,

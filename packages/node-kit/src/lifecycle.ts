@@ -1,18 +1,19 @@
 /**
  * The node session (packages/session) on NATS, for edges and headless receivers:
- * `NatsSessionTransport` maps the session's sends onto the protocol's subjects, its hello
- * onto a request/reply on `HELLO_SUBJECT`, and delivers `nodeControlSubject(id)`;
+ * `NatsSessionTransport` maps the session's sends onto the protocol's subjects (lifecycle
+ * messages on the node's own `node.<id>.*` subjects, which its credentials allow), its hello
+ * onto a request/reply on `node.<id>.hello`, and delivers `nodeControlSubject(id)`;
  * `natsSession` wires one up with pino logging. The NATS client reconnects by itself, so
  * the link is up from `open` on. Records go through JetStream (record-publisher.ts) when a
  * publisher is given, so one sent while the coordinator is down is kept for it.
  */
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
-  BYE_SUBJECT,
+  encode,
   ERROR_SUBJECT,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
+  errorMessage,
   nodeControlSubject,
+  nodeLifecycleSubject,
   PREVIEW_SUBJECT,
   RECORD_SUBJECT,
   type WireBytes,
@@ -27,24 +28,39 @@ import {
 import type { Logger } from './logger';
 import { RecordPublisher } from './record-publisher';
 
-const SUBJECTS: { readonly [T in SessionSendType]: string } = {
-  heartbeat: HEARTBEAT_SUBJECT,
-  bye: BYE_SUBJECT,
-  record: RECORD_SUBJECT,
-  preview: PREVIEW_SUBJECT,
-  error: ERROR_SUBJECT,
-};
+function subjectsOf(nodeId: string): { readonly [T in SessionSendType]: string } {
+  return {
+    heartbeat: nodeLifecycleSubject(nodeId, 'heartbeat'),
+    bye: nodeLifecycleSubject(nodeId, 'bye'),
+    record: RECORD_SUBJECT,
+    preview: PREVIEW_SUBJECT,
+    error: ERROR_SUBJECT,
+  };
+}
+
+/** nats.js's error for a subject the server's permissions refused (on the error or its cause). */
+function permissionViolation(err: unknown): { operation: string; subject: string } | null {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const v = e as Error & { operation?: unknown; subject?: unknown };
+    if (e.name === 'PermissionViolationError' && typeof v.subject === 'string')
+      return { operation: String(v.operation), subject: v.subject };
+  }
+  return null;
+}
 
 export class NatsSessionTransport implements SessionTransport {
   /** Subjects are routed by the server; the coordinator matches records by request id. */
   readonly holdUntilWelcomed = false;
   private control: Subscription | null = null;
+  private readonly subjects: { readonly [T in SessionSendType]: string };
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly nodeId: string,
     private readonly records: RecordPublisher | null = null,
-  ) {}
+  ) {
+    this.subjects = subjectsOf(nodeId);
+  }
 
   get peer(): string {
     return this.nc.getServer();
@@ -64,12 +80,29 @@ export class NatsSessionTransport implements SessionTransport {
   }
 
   async request(_type: 'hello', bytes: Uint8Array, timeoutMs: number): Promise<WireBytes> {
-    return (await this.nc.request(HELLO_SUBJECT, bytes, { timeout: timeoutMs })).data;
+    const subject = nodeLifecycleSubject(this.nodeId, 'hello');
+    try {
+      return (await this.nc.request(subject, bytes, { timeout: timeoutMs })).data;
+    } catch (err) {
+      const denied = permissionViolation(err);
+      if (!denied) throw err;
+      // Asking again cannot help: the session ends refused, with the reason in its log.
+      return encode(
+        errorMessage(
+          'UNAUTHORIZED',
+          `nats-server refused to let this node ${denied.operation} to ${denied.subject} ` +
+            `(Permissions Violation): its credentials are not for node id '${this.nodeId}' ` +
+            `(made for other ids, or by a 'semaigc creds init' from before per-node identities); ` +
+            `make this node's with 'semaigc creds add <dir> --edge|--receiver ${this.nodeId}'`,
+          { nodeId: this.nodeId },
+        ),
+      );
+    }
   }
 
   send(type: SessionSendType, bytes: Uint8Array): void {
     if (type === 'record' && this.records) this.records.publish(bytes);
-    else this.nc.publish(SUBJECTS[type], bytes);
+    else this.nc.publish(this.subjects[type], bytes);
   }
 
   async close(): Promise<void> {

@@ -46,6 +46,12 @@ export interface NatsServer {
   readonly storeDir: string | null;
   /** The server's recent log lines (for assertions or diagnostics). */
   logs(): string[];
+  /**
+   * Re-reads the config file (SIGHUP, what `nats-server --signal reload` sends) and resolves
+   * once the server says it did: how new node credentials (`addNodeCredentials`) take effect
+   * without dropping anyone's connection.
+   */
+  reload(timeoutMs?: number): Promise<void>;
   /** Stops the server and cleans up; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -195,12 +201,38 @@ async function startOnce(
   failed.catch(() => undefined); // later exits are reported by stop()/logs, not as unhandled rejections
 
   let stopped: Promise<void> | null = null;
+  let reloads = 0;
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
     pid: child.pid ?? -1,
     storeDir,
     logs: () => [...lines],
+    async reload(timeoutMs = opts.readyTimeoutMs): Promise<void> {
+      // Counted over every line seen, not the kept window (which drops old lines).
+      const before = reloads;
+      const onLine = (buf: Buffer): void => {
+        reloads += (buf.toString().match(/Reloaded server configuration/g) ?? []).length;
+      };
+      child.stderr?.on('data', onLine);
+      child.stdout?.on('data', onLine);
+      try {
+        child.kill('SIGHUP');
+        const end = Date.now() + timeoutMs;
+        while (reloads === before) {
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new NatsServerError(`nats-server exited while reloading: ${lines.slice(-3).join(' | ')}`);
+          if (Date.now() > end)
+            throw new NatsServerError(
+              `nats-server did not confirm the reload within ${timeoutMs} ms: ${lines.slice(-3).join(' | ')}`,
+            );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      } finally {
+        child.stderr?.off('data', onLine);
+        child.stdout?.off('data', onLine);
+      }
+    },
     stop(): Promise<void> {
       stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {

@@ -6,13 +6,13 @@
  */
 import { connect, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
-  BYE_SUBJECT,
+  BYE_WILDCARD,
   decode,
   encode,
   errorMessage,
   ERROR_SUBJECT,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
+  HEARTBEAT_WILDCARD,
+  HELLO_WILDCARD,
   makeMessage,
   nodeControlSubject,
   type Capabilities,
@@ -43,7 +43,7 @@ class Tap {
   private readonly subs: Subscription[];
 
   constructor(nc: NatsConnection) {
-    this.subs = [HEARTBEAT_SUBJECT, BYE_SUBJECT, ERROR_SUBJECT].map((s) =>
+    this.subs = [HEARTBEAT_WILDCARD, BYE_WILDCARD, ERROR_SUBJECT].map((s) =>
       nc.subscribe(s, { callback: (_e, m) => this.push(decode(m.data)) }),
     );
   }
@@ -76,7 +76,7 @@ class Tap {
 
 type Answer = 'welcome' | 'refuse' | 'silent';
 
-/** A stand-in coordinator: answers hellos on HELLO_SUBJECT as told, remembers them. */
+/** A stand-in coordinator: answers hellos on every node's hello subject as told, remembers them. */
 class Coordinator {
   readonly hellos: MessageOf<'hello'>[] = [];
   answer: Answer = 'welcome';
@@ -88,7 +88,7 @@ class Coordinator {
   ) {}
 
   listen(): void {
-    this.sub = this.nc.subscribe(HELLO_SUBJECT, { callback: (_e, m) => this.onHello(m) });
+    this.sub = this.nc.subscribe(HELLO_WILDCARD, { callback: (_e, m) => this.onHello(m) });
   }
 
   welcome(nodeId: string): MessageOf<'welcome'> {

@@ -19,7 +19,13 @@ import {
   RECORDS_STREAM,
 } from '@semaigc/protocol';
 import pino from 'pino';
-import { createCredentials, type CredentialSet, type NatsRole, readNatsCreds } from '../src/nats-auth';
+import {
+  createCredentials,
+  type CredentialSet,
+  type NatsRole,
+  nodeCredsFile,
+  readNatsCreds,
+} from '../src/nats-auth';
 import { type NatsServer, startNatsServer } from '../src/nats-server';
 import { RecordPublisher, recordMsgId } from '../src/record-publisher';
 
@@ -33,7 +39,7 @@ const clients: NatsConnection[] = [];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-recpub-test-'));
-  creds = createCredentials(path.join(dir, 'creds'));
+  creds = createCredentials(path.join(dir, 'creds'), { nodes: [{ role: 'receiver', ids: ['rx-1'] }] });
   nats = await startNatsServer({ jetstream: true, args: ['-c', creds.serverConfig] });
 });
 
@@ -43,8 +49,10 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function as(role: NatsRole): Promise<NatsConnection> {
-  const nc = await connect({ servers: nats.url, authenticator: readNatsCreds(creds.files[role]) });
+/** The receiver is rx-1's credentials. */
+async function as(role: Exclude<NatsRole, 'edge'>): Promise<NatsConnection> {
+  const file = role === 'receiver' ? nodeCredsFile(creds, 'rx-1') : creds.files[role];
+  const nc = await connect({ servers: nats.url, authenticator: readNatsCreds(file) });
   clients.push(nc);
   return nc;
 }

@@ -5,7 +5,7 @@
  *
  * | subject | publisher → subscriber | message types |
  * | --- | --- | --- |
- * | `semaigc.v1.hello` / `.heartbeat` / `.bye` | any node → coordinator | hello, heartbeat, bye |
+ * | `semaigc.v1.node.<id>.hello` / `.heartbeat` / `.bye` | node `<id>` → coordinator | hello, heartbeat, bye |
  * | `semaigc.v1.node.<id>.control` | coordinator → one node | welcome, trial.assign, trial.release, error |
  * | `semaigc.v1.edge.request` (queue group `semaigc-v1-edges`) | coordinator → any one edge | request |
  * | `semaigc.v1.edge.<id>.request` | coordinator → a chosen edge (ASP selection) | request |
@@ -16,6 +16,10 @@
  * | `semaigc.v1.error` | any node → coordinator | error |
  * | `semaigc.v1.preview` | receiver → coordinator (dashboard, runs/<trial>/images) | preview |
  *
+ * The lifecycle subjects carry the sender's id, so nats-server's per-identity permissions
+ * (node-kit's nats-auth.ts) let a node publish only its own, and the coordinator takes a
+ * lifecycle message only when the payload's `nodeId` is the subject's.
+ *
  * Request/reply: the coordinator sends `request` with NATS request() to an edge subject;
  * the edge answers `request.accepted` or `error` on the NATS reply inbox at once, then
  * sends the latent to the receiver subject. `request.replyTo` is where late errors go.
@@ -25,9 +29,13 @@ import { PROTOCOL_VERSION } from './version';
 
 export const SUBJECT_PREFIX = `semaigc.v${PROTOCOL_VERSION}`;
 
-export const HELLO_SUBJECT = `${SUBJECT_PREFIX}.hello`;
-export const HEARTBEAT_SUBJECT = `${SUBJECT_PREFIX}.heartbeat`;
-export const BYE_SUBJECT = `${SUBJECT_PREFIX}.bye`;
+/** The node lifecycle messages, each on `semaigc.v1.node.<id>.<kind>`. */
+export const LIFECYCLE_KINDS = ['hello', 'heartbeat', 'bye'] as const;
+export type LifecycleKind = (typeof LIFECYCLE_KINDS)[number];
+/** What the coordinator subscribes to: every node's hellos, heartbeats, byes. */
+export const HELLO_WILDCARD = `${SUBJECT_PREFIX}.node.*.hello`;
+export const HEARTBEAT_WILDCARD = `${SUBJECT_PREFIX}.node.*.heartbeat`;
+export const BYE_WILDCARD = `${SUBJECT_PREFIX}.node.*.bye`;
 export const EDGE_REQUEST_SUBJECT = `${SUBJECT_PREFIX}.edge.request`;
 /** Queue group of `EDGE_REQUEST_SUBJECT`: each request reaches exactly one edge. */
 export const EDGE_QUEUE_GROUP = `semaigc-v${PROTOCOL_VERSION}-edges`;
@@ -56,6 +64,12 @@ export function nodeControlSubject(nodeId: string): string {
   return `${SUBJECT_PREFIX}.node.${nodeId}.control`;
 }
 
+/** `semaigc.v1.node.<id>.hello` (and heartbeat, bye): where node `<id>` says it. */
+export function nodeLifecycleSubject(nodeId: string, kind: LifecycleKind): string {
+  assertSubjectToken(nodeId, 'nodeId');
+  return `${SUBJECT_PREFIX}.node.${nodeId}.${kind}`;
+}
+
 export function edgeRequestSubject(edgeId: string): string {
   assertSubjectToken(edgeId, 'edgeId');
   return `${SUBJECT_PREFIX}.edge.${edgeId}.request`;
@@ -76,7 +90,10 @@ export function trialEventsSubject(trialId: string): string {
   return `${SUBJECT_PREFIX}.trial.${trialId}.events`;
 }
 
-/** The id in `semaigc.v1.receiver.<id>.latent` (and the like), or null if it is not one. */
+/**
+ * The id in `semaigc.v1.receiver.<id>.latent` (and the like, `semaigc.v1.node.<id>.hello`),
+ * or null if it is not one.
+ */
 export function idFromSubject(subject: string, kind: 'node' | 'edge' | 'receiver' | 'trial'): string | null {
   const parts = subject.split('.');
   if (parts.length !== 5 || `${parts[0]}.${parts[1]}` !== SUBJECT_PREFIX || parts[2] !== kind) return null;

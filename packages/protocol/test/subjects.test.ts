@@ -1,11 +1,11 @@
 import {
   ALL_SUBJECTS_WILDCARD,
-  BYE_SUBJECT,
+  BYE_WILDCARD,
   EDGE_QUEUE_GROUP,
   EDGE_REQUEST_SUBJECT,
   ERROR_SUBJECT,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
+  HEARTBEAT_WILDCARD,
+  HELLO_WILDCARD,
   MESSAGE_TYPES,
   PROTOCOL_VERSION,
   RECEIVER_LATENT_WILDCARD,
@@ -18,6 +18,7 @@ import {
   idFromSubject,
   isSubjectToken,
   nodeControlSubject,
+  nodeLifecycleSubject,
   receiverLatentSubject,
   receiverRequestSubject,
   socketEventOf,
@@ -28,16 +29,16 @@ import {
 
 test('subjects carry the protocol version', () => {
   expect(SUBJECT_PREFIX).toBe(`semaigc.v${PROTOCOL_VERSION}`);
-  expect(HELLO_SUBJECT).toBe('semaigc.v1.hello');
+  expect(nodeLifecycleSubject('edge-1', 'hello')).toBe('semaigc.v1.node.edge-1.hello');
   expect(EDGE_REQUEST_SUBJECT).toBe('semaigc.v1.edge.request');
   expect(receiverLatentSubject('phone-7')).toBe('semaigc.v1.receiver.phone-7.latent');
 });
 
 test('every fixed and built subject is a valid NATS subject (no wildcard)', () => {
   const subjects = [
-    HELLO_SUBJECT,
-    HEARTBEAT_SUBJECT,
-    BYE_SUBJECT,
+    nodeLifecycleSubject('n1', 'hello'),
+    nodeLifecycleSubject('n1', 'heartbeat'),
+    nodeLifecycleSubject('n1', 'bye'),
     EDGE_REQUEST_SUBJECT,
     RECORD_SUBJECT,
     ERROR_SUBJECT,
@@ -58,6 +59,14 @@ test('wildcards match exactly the subjects they are for', () => {
   expect(receiverRequestSubject('x')).not.toMatch(asRegExp(RECEIVER_LATENT_WILDCARD));
   expect(trialEventsSubject('t')).toMatch(asRegExp(TRIAL_EVENTS_WILDCARD));
   expect(RECORD_SUBJECT).toMatch(asRegExp(ALL_SUBJECTS_WILDCARD));
+  expect(nodeLifecycleSubject('x', 'hello')).toMatch(asRegExp(HELLO_WILDCARD));
+  expect(nodeLifecycleSubject('x', 'heartbeat')).toMatch(asRegExp(HEARTBEAT_WILDCARD));
+  expect(nodeLifecycleSubject('x', 'bye')).toMatch(asRegExp(BYE_WILDCARD));
+  expect(nodeLifecycleSubject('x', 'bye')).not.toMatch(asRegExp(HELLO_WILDCARD));
+  expect(nodeControlSubject('x')).not.toMatch(asRegExp(HELLO_WILDCARD));
+  // An id is one subject token: no id can reach another node's lifecycle subject.
+  expect(() => nodeLifecycleSubject('a.b', 'bye')).toThrow();
+  expect(() => nodeLifecycleSubject('*', 'bye')).toThrow();
   expect(EDGE_QUEUE_GROUP).not.toContain('.');
 });
 
@@ -83,7 +92,8 @@ test('idFromSubject inverts the builders', () => {
   expect(idFromSubject(edgeRequestSubject('e1'), 'edge')).toBe('e1');
   expect(idFromSubject(edgeRequestSubject('e1'), 'receiver')).toBeNull();
   expect(idFromSubject('semaigc.v2.receiver.x.latent', 'receiver')).toBeNull();
-  expect(idFromSubject(HELLO_SUBJECT, 'node')).toBeNull();
+  expect(idFromSubject(nodeLifecycleSubject('edge-1', 'bye'), 'node')).toBe('edge-1');
+  expect(idFromSubject('semaigc.v1.hello', 'node')).toBeNull();
 });
 
 test('socket.io events: one per message type a side sends, error travels as fault', () => {

@@ -8,12 +8,12 @@
  */
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
-  BYE_SUBJECT,
+  BYE_WILDCARD,
   decode,
   ERROR_SUBJECT,
   encode,
-  HEARTBEAT_SUBJECT,
-  HELLO_SUBJECT,
+  HEARTBEAT_WILDCARD,
+  HELLO_WILDCARD,
   idFromSubject,
   type Message,
   type MessageType,
@@ -47,6 +47,17 @@ function expectType(msg: Message, types: readonly MessageType[], where: string):
   }
 }
 
+/** Throws UNAUTHORIZED unless `nodeId` is the id in the lifecycle subject it came on. */
+function sameNode(nodeId: string, subject: string): void {
+  const from = idFromSubject(subject, 'node');
+  if (from !== nodeId)
+    throw new ValidationError(
+      'nodeId',
+      `'${nodeId}' sent on ${subject}, the subject of node '${from ?? '?'}': a node speaks only for itself`,
+      { code: 'UNAUTHORIZED' },
+    );
+}
+
 export class NatsBridge {
   private readonly subs: Subscription[] = [];
 
@@ -63,16 +74,23 @@ export class NatsBridge {
   ) {}
 
   start(): void {
-    this.on(HELLO_SUBJECT, ['hello'], (msg, raw) => {
+    // Lifecycle subjects carry the sender's id (its credentials allow only its own): a
+    // message whose payload names another node is refused, so nobody says bye for another.
+    this.on(HELLO_WILDCARD, ['hello'], (msg, raw) => {
       if (msg.type !== 'hello') return;
+      sameNode(msg.nodeId, raw.subject);
       const welcome = this.inbox.hello(msg, { kind: 'nats' });
       if (raw.reply) raw.respond(encode(welcome));
     });
-    this.on(HEARTBEAT_SUBJECT, ['heartbeat'], (msg) => {
-      if (msg.type === 'heartbeat') this.inbox.heartbeat(msg, 'nats');
+    this.on(HEARTBEAT_WILDCARD, ['heartbeat'], (msg, raw) => {
+      if (msg.type !== 'heartbeat') return;
+      sameNode(msg.nodeId, raw.subject);
+      this.inbox.heartbeat(msg, 'nats');
     });
-    this.on(BYE_SUBJECT, ['bye'], (msg) => {
-      if (msg.type === 'bye') this.inbox.bye(msg);
+    this.on(BYE_WILDCARD, ['bye'], (msg, raw) => {
+      if (msg.type !== 'bye') return;
+      sameNode(msg.nodeId, raw.subject);
+      this.inbox.bye(msg);
     });
     if (this.opts.records) {
       this.on(RECORD_SUBJECT, ['record'], (msg, raw) => {
@@ -128,9 +146,13 @@ export class NatsBridge {
           msg = decode(raw.data, { copy: subject !== RECEIVER_LATENT_WILDCARD });
           expectType(msg, types, subject);
         } catch (e) {
-          const nodeId = idFromSubject(raw.subject, 'receiver') ?? peekSenderId(raw.data) ?? 'unknown';
+          const nodeId =
+            idFromSubject(raw.subject, 'receiver') ??
+            idFromSubject(raw.subject, 'node') ??
+            peekSenderId(raw.data) ??
+            'unknown';
           this.inbox.drop({ via: 'nats', where: raw.subject, nodeId, err: e });
-          if (raw.reply && subject === HELLO_SUBJECT) {
+          if (raw.reply && subject === HELLO_WILDCARD) {
             raw.respond(encode(toErrorMessage(e, nodeId === 'unknown' ? {} : { nodeId })));
           }
           return;
@@ -138,14 +160,17 @@ export class NatsBridge {
         try {
           handle(msg, raw);
         } catch (e) {
-          // A handler bug must not kill the subscription; report it like a drop.
+          // A refused message (a node speaking for another) or a handler bug: reported like
+          // a drop, and the subscription goes on. The subject's id is who sent it.
           this.inbox.drop({
             via: 'nats',
             where: raw.subject,
-            nodeId: peekSenderId(raw.data) ?? 'unknown',
+            nodeId: idFromSubject(raw.subject, 'node') ?? peekSenderId(raw.data) ?? 'unknown',
             err: e,
           });
-          if (raw.reply && !(e instanceof ProtocolError)) raw.respond(encode(toErrorMessage(e)));
+          // A refused hello is answered, so its sender learns why.
+          if (raw.reply && (subject === HELLO_WILDCARD || !(e instanceof ProtocolError)))
+            raw.respond(encode(toErrorMessage(e)));
         }
       },
     });

@@ -21,12 +21,11 @@ import {
   createCredentials,
   type CredentialSet,
   createLogger,
-  credsFile,
   loadNodePipeline,
   natsAuthFromCreds,
-  NATS_ROLES,
-  type NatsRole,
-  SERVER_CONFIG_FILE,
+  nodeCredsFile,
+  readCredentialSet,
+  type ServiceRole,
   startNatsServer,
 } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
@@ -72,7 +71,7 @@ export function labCommand(): Command {
     .option('--nats <url>', 'use this NATS server instead of starting a private one (e.g. nats://host:4222)')
     .option(
       '--creds-dir <dir>',
-      "role credentials from 'semaigc creds init' (default: fresh ones in a temp dir, removed at exit)",
+      "credentials from 'semaigc creds init' with one for each of the lab's nodes (edge-0.., rx-0..) (default: fresh ones in a temp dir, removed at exit)",
     )
     .option(
       '--host <addr>',
@@ -163,7 +162,9 @@ export function labCommand(): Command {
       const level = process.env['SEMAIGC_LOG_LEVEL'] ?? 'warn';
       const log = (ns: string) => createLogger(ns, level);
       const creds = labCredentials(o);
-      const auth = (role: NatsRole) => natsAuthFromCreds(creds?.files[role]);
+      const auth = (role: ServiceRole) => natsAuthFromCreds(creds?.files[role]);
+      // Each node speaks only as itself: its own credentials.
+      const nodeAuth = (id: string) => natsAuthFromCreds(creds ? nodeCredsFile(creds, id) : undefined);
       const closers: (() => Promise<void>)[] = [];
       if (creds && !o.credsDir)
         closers.push(() => fs.promises.rm(creds.dir, { recursive: true, force: true }));
@@ -207,7 +208,7 @@ export function labCommand(): Command {
         for (const spec of edgeSpecs(o)) {
           const e = await startEdge({
             natsUrl,
-            ...auth('edge'),
+            ...nodeAuth(spec.id),
             ...spec,
             pipeline: pipeline!,
             logger: log('edge'),
@@ -217,9 +218,9 @@ export function labCommand(): Command {
         if (o.receivers > 0) {
           const rx = await startReceivers({
             natsUrl,
-            ...auth('receiver'),
+            ...nodeAuth(`${LAB_RECEIVER_PREFIX}-0`),
             count: o.receivers,
-            idPrefix: 'rx',
+            idPrefix: LAB_RECEIVER_PREFIX,
             pipeline: pipeline!,
             computeShare: o.receiverShare,
             logger: log('receiver'),
@@ -267,19 +268,22 @@ function stepTimeArg(value: string): number[] {
   return list;
 }
 
+/** The lab's headless receivers are rx-0, rx-1, … */
+const LAB_RECEIVER_PREFIX = 'rx';
+
 /**
  * The lab's role credentials: --creds-dir's, or fresh ones in a private temp dir for the
  * private server; none for an external --nats server without --creds-dir (an open server).
  */
 function labCredentials(o: LabOptions): CredentialSet | null {
-  if (o.credsDir) {
-    const dir = o.credsDir;
-    const files = Object.fromEntries(NATS_ROLES.map((r) => [r, credsFile(dir, r)])) as Record<
-      NatsRole,
-      string
-    >;
-    return { dir, serverConfig: path.join(dir, SERVER_CONFIG_FILE), files };
-  }
+  if (o.credsDir) return readCredentialSet(o.credsDir);
   if (o.nats) return null;
-  return createCredentials(fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-creds-')));
+  // One identity per edge, one for the receivers' process (all its ids).
+  const receivers = Array.from({ length: o.receivers }, (_, i) => `${LAB_RECEIVER_PREFIX}-${i}`);
+  return createCredentials(fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-creds-')), {
+    nodes: [
+      ...edgeSpecs(o).map((e) => ({ role: 'edge' as const, ids: [e.id] })),
+      ...(receivers.length > 0 ? [{ role: 'receiver' as const, ids: receivers }] : []),
+    ],
+  });
 }
