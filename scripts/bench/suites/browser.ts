@@ -31,7 +31,15 @@ import { startStaticServer } from '../../../test/helpers/static-server';
 import { summarize, type Row, type SuiteContext, type SuiteResult } from '../harness';
 import { numberArg, suiteArgs } from '../lib/args';
 import { benchBundleDir } from '../lib/bundle';
-import { BEFORE_LABEL, DEFAULT_LABEL, MICRO, matrix, phones, type PageConfig } from './browser/configs';
+import {
+  BEFORE_LABEL,
+  DEFAULT_LABEL,
+  MICRO,
+  PHONE_REFERENCE_LABEL,
+  matrix,
+  phones,
+  type PageConfig,
+} from './browser/configs';
 import { nodeSamples } from './browser/node-run';
 import { visit, type BenchReport } from './browser/page-run';
 
@@ -121,6 +129,8 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
     'text encoder',
     'vae decode',
     'generate 20 steps (text, 20 steps, decode)',
+    'probe loop: main thread',
+    'probe loop: worker',
   ];
   for (const c of configs) {
     if (c === MICRO) continue;
@@ -139,6 +149,32 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
     push(statRow(`page ${k}`, 'main thread, default build and threads', v));
   for (const who of ['ort-node', 'ort-node, threads 2'])
     for (const k of cases.filter((x) => !x.includes(':'))) push(statRow(`${who} ${k}`, who, get(who, k)));
+  // Where the CPU throttling reaches: each throttled phone page's probe loop against the
+  // unthrottled phone page's, on the main thread and in a worker (1 = not slowed).
+  const throttleReach: Record<string, { cpuRate: number; mainThread: number | null; worker: number | null }> =
+    {};
+  for (const c of configs.filter((x) => (x.cpuRate ?? 1) > 1 && x.probe)) {
+    const slow = (k: string): number | null => {
+      const a = med(c.label, k);
+      const b = med(PHONE_REFERENCE_LABEL, k);
+      return a !== null && b ? a / b : null;
+    };
+    const r = {
+      cpuRate: c.cpuRate!,
+      mainThread: slow('probe loop: main thread'),
+      worker: slow('probe loop: worker'),
+    };
+    throttleReach[c.label] = r;
+    rows.push({
+      case: `throttle reach ${c.cpuRate}x: probe loop slow-down (main thread / worker)`,
+      config: `${c.label} vs ${PHONE_REFERENCE_LABEL}`,
+      n: null,
+      medianMs: r.mainThread,
+      p10Ms: null,
+      p90Ms: null,
+      workerSlowdown: r.worker,
+    });
+  }
   const before = ratio(BEFORE_LABEL);
   const after = ratio(DEFAULT_LABEL);
   rows.push({
@@ -169,6 +205,7 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
       samplesPerVisit: n,
       target: { pageOverOrtNodeStep: `<= ${TARGET_RATIO}` },
       ratios: { before, after },
+      throttleReach,
       configs: configs.map((c) => ({
         label: c.label,
         params: c.params,

@@ -7,7 +7,8 @@
  *   inference=worker|main|ort-proxy   where ORT runs (ort-proxy: ORT's own proxy worker)
  *   build=plain|jsep   threads=<n>   cfg=batch|sequential   opt=all|extended|basic|disabled
  *   arena=0|1 (enableCpuMemArena)   n=<samples per case>   bundle=<url>
- *   parts=steps,gen,micro   which cases (default steps,gen)
+ *   parts=steps,gen,micro,probe   which cases (default steps,gen; probe: a fixed JS loop on the
+ *     main thread and in a worker, to see where CPU throttling reaches)
  *
  * Publishes `window.__bench` (raw samples in ms per case, the ORT share of each step, and
  * the main thread's responsiveness during the generations) when done.
@@ -28,10 +29,13 @@ import type { RunClock } from '../inference/run-clock';
 import { DEFAULT_WASM_BUILD, loadReceiverPipeline } from '../load-pipeline';
 import { loadOrt, wasmThreads } from '../ort-env';
 import { rawSessionSamples } from './raw-session';
+import { throttleProbe } from './throttle-probe';
 import { ResponsivenessProbe, type Responsiveness } from './responsiveness';
 import { BENCH_PROMPT, localGeneration, receiverSteps, timeEach } from './samples';
 
 const OPT_LEVELS = ['all', 'extended', 'basic', 'disabled'] as const;
+/** Probe samples per visit: the loop is long (hundreds of ms when throttled) and steady. */
+const PROBE_SAMPLES = 5;
 
 export interface BenchReport {
   config: Record<string, string | number | boolean>;
@@ -99,6 +103,7 @@ async function main(): Promise<BenchReport> {
     graphOptimizationLevel: opt,
     enableCpuMemArena: arena,
   };
+  if (parts.has('probe')) Object.assign(report.samples, await throttleProbe(Math.min(n, PROBE_SAMPLES)));
   const base = new URL(page.bundleUrl, location.href).href;
   const source = urlBundleSource(base, { cacheName: null });
 

@@ -6,7 +6,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import type { Ort } from '../ort-env';
-import { timeEach } from './samples';
+import { warmUp } from './samples';
 
 export interface RawSessionInput {
   ort: Ort;
@@ -67,6 +67,11 @@ function jsAroundMs(i: RawSessionInput, ort: Ort, out: Float32Array): number[] {
   return blocks;
 }
 
+/**
+ * The per-call choices, interleaved: after a warm-up of each, every round times each case
+ * once in turn, so a drift in machine load or V8's wasm tier-up hits them alike (timed one
+ * after the other, the first case measured the most baseline-compiled code).
+ */
 export async function rawSessionSamples(i: RawSessionInput): Promise<Record<string, number[]>> {
   const { ort } = i;
   const [c, h, w] = i.latent;
@@ -76,33 +81,37 @@ export async function rawSessionSamples(i: RawSessionInput): Promise<Record<stri
     t: Float32Array.of(500, 500),
     ctx: filled(BATCH * i.text[0] * i.text[1], 2),
   };
-  const out: Record<string, number[]> = {};
   const s = await ort.InferenceSession.create(i.bytes, i.options);
+  const fixed = await ort.InferenceSession.create(i.bytes, {
+    ...i.options,
+    freeDimensionOverrides: { batch: BATCH },
+  });
   try {
-    out['raw run: new feed tensors per call'] = await timeEach(i.n, () => s.run(feedsOf(ort, x, i)));
     const reused = feedsOf(ort, x, i);
-    out['raw run: feed tensors reused'] = await timeEach(i.n, () => s.run(reused));
     const pre = new ort.Tensor('float32', new Float32Array(BATCH * n), [BATCH, c, h, w]);
-    out['raw run: preallocated output'] = await timeEach(i.n, () =>
-      s.run(reused, { [s.outputNames[0]!]: pre }),
-    );
+    const cases: [string, () => Promise<unknown>][] = [
+      ['raw run: new feed tensors per call', () => s.run(feedsOf(ort, x, i))],
+      ['raw run: feed tensors reused', () => s.run(reused)],
+      ['raw run: preallocated output', () => s.run(reused, { [s.outputNames[0]!]: pre })],
+      ['raw run: freeDimensionOverrides batch=2', () => fixed.run(feedsOf(ort, x, i))],
+    ];
+    for (const [, fn] of cases) await warmUp(fn);
+    const out: Record<string, number[]> = Object.fromEntries(cases.map(([name]) => [name, []]));
+    for (let r = 0; r < i.n; r++)
+      for (const [name, fn] of cases) {
+        const t0 = performance.now();
+        await fn();
+        out[name]!.push(performance.now() - t0);
+      }
     const res = await s.run(reused);
     out['js around one guided call (feeds, copies, guidance)'] = jsAroundMs(
       i,
       ort,
       res[s.outputNames[0]!]!.data as Float32Array,
     );
+    return out;
   } finally {
     await s.release();
-  }
-  const fixed = await ort.InferenceSession.create(i.bytes, {
-    ...i.options,
-    freeDimensionOverrides: { batch: BATCH },
-  });
-  try {
-    out['raw run: freeDimensionOverrides batch=2'] = await timeEach(i.n, () => fixed.run(feedsOf(ort, x, i)));
-  } finally {
     await fixed.release();
   }
-  return out;
 }

@@ -24,7 +24,7 @@ export async function visit(
   const q = new URLSearchParams({
     bundle: '/bundle/',
     n: String(n),
-    parts: c.gen ? 'steps,gen' : 'steps',
+    parts: ['steps', ...(c.gen ? ['gen'] : []), ...(c.probe ? ['probe'] : [])].join(','),
     ...c.params,
   });
   const { context, page } = await newPhonePage(browser, {
