@@ -8,6 +8,7 @@
  *   threads=<n>        wasm threads (default min(4, cores) when cross-origin isolated, else 1)
  *   inference=worker|main      where onnxruntime-web runs (default: a worker, off the main thread)
  *   build=plain|jsep   onnxruntime-web's wasm build for the wasm backend (default plain)
+ *   memoryLimitMb=<n>  refuse a model that needs more (default: from navigator.deviceMemory)
  *   node=<id>          use this node id instead of the one kept in localStorage
  *   name=<text>        the name the dashboard shows (default: browser and platform)
  *   bundle=<url>       model bundle base URL (default /bundle/ on this origin)
@@ -36,6 +37,8 @@ export interface PageConfig {
   inference: InferenceMode;
   /** null: the default build (DEFAULT_WASM_BUILD). */
   build: OrtBuild | null;
+  /** null: from the device (see inference/memory-limit.ts). */
+  memoryLimitMb: number | null;
   nodeId: string | null;
   name: string | null;
   bundleUrl: string;
@@ -70,6 +73,10 @@ export function readPageConfig(search: string): PageConfig {
   const build = get('build');
   if (build !== null && !(ORT_BUILDS as readonly string[]).includes(build))
     bad('build', `must be one of ${ORT_BUILDS.join(', ')}, got '${build}'`);
+  const memText = get('memoryLimitMb');
+  const memoryLimitMb = memText === null ? null : Number(memText);
+  if (memoryLimitMb !== null && !(Number.isFinite(memoryLimitMb) && memoryLimitMb > 0))
+    bad('memoryLimitMb', `must be a number of MiB > 0, got '${memText}'`);
   const nodeId = get('node');
   if (nodeId !== null && !isSubjectToken(nodeId))
     bad('node', `must be 1-64 characters of A-Z a-z 0-9 _ -, got '${String(nodeId).slice(0, 80)}'`);
@@ -81,6 +88,7 @@ export function readPageConfig(search: string): PageConfig {
     threads,
     inference: inference as InferenceMode,
     build: build as OrtBuild | null,
+    memoryLimitMb,
     nodeId,
     name: name === null ? null : name.slice(0, 128),
     bundleUrl: get('bundle') ?? DEFAULT_BUNDLE_URL,

@@ -11,3 +11,9 @@ export class PageConfigError extends ReceiverPageError {}
 
 /** The inference worker failed, crashed or replied with an error (the message says which). */
 export class InferenceWorkerError extends ReceiverPageError {}
+
+/** The model needs more memory than this device's limit (the message gives both figures). */
+export class ModelMemoryError extends ReceiverPageError {
+  // Spelled out: the page's minified build renames classes, and this name is what a user reads.
+  override name = 'ModelMemoryError';
+}

@@ -21,6 +21,12 @@ import { BundleProgressTracker, memoSource } from './bundle-progress';
 import { readPageConfig, type PageConfig } from './config';
 import { SocketTransport } from './connection';
 import { browserVersion, defaultNodeName, deviceProfile } from './device';
+import {
+  browserMemorySignals,
+  checkManifestFits,
+  guardModelMemory,
+  memoryBudget,
+} from './inference/memory-limit';
 import { LongTaskWatch } from './long-tasks';
 import { loadReceiverPipeline, type LoadedRuntime } from './load-pipeline';
 import { stableNodeId } from './node-id';
@@ -104,7 +110,12 @@ class ReceiverPage {
       this.set('loading', detail);
     });
     const base = new URL(this.config.bundleUrl, location.href).href;
-    const source = memoSource(tracker.wrap(urlBundleSource(base, { fetch: tracker.fetch })));
+    // Refuse a model this device cannot hold: before the download when the manifest gives
+    // the sizes, else as the files arrive.
+    const budget = memoryBudget(browserMemorySignals(this.config.memoryLimitMb));
+    const url = tracker.wrap(urlBundleSource(base, { fetch: tracker.fetch }));
+    const source = memoSource(guardModelMemory(url, budget));
+    await checkManifestFits(source, budget);
     const rt = await loadReceiverPipeline(source, {
       backend: this.config.backend,
       threads: this.obs.threads,
