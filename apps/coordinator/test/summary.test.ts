@@ -101,6 +101,24 @@ test('CSV: one column per dotted path, RFC 4180 quoting, empty for null', () => 
   expect([csvCell(null), csvCell(1.5), csvCell(true), csvCell('x,y')]).toEqual(['', '1.5', 'true', '"x,y"']);
 });
 
+test("CSV: a browser receiver's wasm set-up (threads, SIMD, build, worker) has its own columns", () => {
+  const r = structuredClone(records[0]!);
+  r.receiver.profile = {
+    ...r.receiver.profile,
+    wasm: { threads: 2, simd: true, build: 'plain', worker: true },
+  };
+  const at = RECORD_CSV_COLUMNS.indexOf('receiver.profile.wasm.threads');
+  expect(RECORD_CSV_COLUMNS.slice(at, at + 4)).toEqual([
+    'receiver.profile.wasm.threads',
+    'receiver.profile.wasm.simd',
+    'receiver.profile.wasm.build',
+    'receiver.profile.wasm.worker',
+  ]);
+  expect(recordToCsvLine(r)).toContain(`${csvCell(r.receiver.profile.userAgent)},2,true,plain,true,`);
+  // A node without a wasm set-up leaves them empty.
+  expect(recordToCsvLine(records[0]!)).toContain(`${csvCell(records[0]!.receiver.profile.userAgent)},,,,,`);
+});
+
 test('the terminal table shows the trial, each stage and each SNR bucket', () => {
   const summary: TrialSummary = {
     ...summarizeGroup(records),

@@ -27,6 +27,9 @@ const CAPS = [
   'profile.userAgent',
 ];
 
+/** A browser receiver's wasm set-up (empty for other backends). */
+const WASM = ['threads', 'simd', 'build', 'worker'];
+
 export const RECORD_CSV_COLUMNS: readonly string[] = [
   'trialId',
   'requestId',
@@ -61,6 +64,7 @@ export const RECORD_CSV_COLUMNS: readonly string[] = [
   'failure.reason',
   'retries',
   ...CAPS.map((c) => `receiver.${c}`),
+  ...WASM.map((c) => `receiver.profile.wasm.${c}`),
   ...CAPS.map((c) => `edge.${c}`),
   'startedAt',
   'completedAt',
