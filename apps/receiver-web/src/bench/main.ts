@@ -6,7 +6,8 @@
  *
  *   inference=worker|main|ort-proxy   where ORT runs (ort-proxy: ORT's own proxy worker)
  *   build=plain|jsep   threads=<n>   cfg=batch|sequential   opt=all|extended|basic|disabled
- *   arena=0|1 (enableCpuMemArena)   n=<samples per case>   bundle=<url>
+ *   arena=0|1 (enableCpuMemArena)   spin=0|1 (ORT's intra-op threads spin-wait for work)
+ *   n=<samples per case>   bundle=<url>
  *   parts=steps,gen,micro,probe   which cases (default steps,gen; probe: a fixed JS loop on the
  *     main thread and in a worker, to see where CPU throttling reaches)
  *
@@ -88,9 +89,10 @@ async function main(): Promise<BenchReport> {
   const cfg: CfgMode = pick(q, 'cfg', ['batch', 'sequential'] as const, 'batch');
   const opt = pick(q, 'opt', OPT_LEVELS, 'all');
   const arena = pick(q, 'arena', ['0', '1'] as const, '1') === '1';
+  const spin = pick(q, 'spin', ['0', '1'] as const, '1');
   const n = Math.max(1, Number(q.get('n') ?? 10) | 0);
   const parts = new Set((q.get('parts') ?? 'steps,gen').split(','));
-  const config = { inference: mode, build, threads, cfg, opt, arena, n, parts: [...parts].join(',') };
+  const config = { inference: mode, build, threads, cfg, opt, arena, spin, n, parts: [...parts].join(',') };
   const report: BenchReport = {
     config,
     crossOriginIsolated: globalThis.crossOriginIsolated,
@@ -102,6 +104,8 @@ async function main(): Promise<BenchReport> {
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: opt,
     enableCpuMemArena: arena,
+    // ORT's session config entry session.intra_op.allow_spinning (default '1').
+    ...(spin === '0' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
   if (parts.has('probe')) Object.assign(report.samples, await throttleProbe(Math.min(n, PROBE_SAMPLES)));
   const base = new URL(page.bundleUrl, location.href).href;

@@ -33,6 +33,7 @@ export function matrix(quick: boolean): PageConfig[] {
     { label: 'graph opt basic', params: { opt: 'basic' } },
     { label: 'graph opt disabled', params: { opt: 'disabled' } },
     { label: 'enableCpuMemArena off', params: { arena: '0' } },
+    { label: 'intra-op spinning off', params: { spin: '0' } },
   ];
   return quick ? all.filter((c) => !['graph opt disabled', 'threads 2'].includes(c.label)) : all;
 }
