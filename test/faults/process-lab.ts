@@ -113,7 +113,8 @@ function parseLines(buf: string[]): LogLine[] {
   return out;
 }
 
-function spawnNode(args: string[], ids: string[]): NodeProcess {
+/** Spawns `semaigc <args>` (a node role) as a process that dies with this one. */
+export function spawnNode(args: string[], ids: string[]): NodeProcess {
   const argv = [CLI, ...args, ...(BUNDLE_DIR ? ['--bundle', BUNDLE_DIR] : [])];
   const [command, full] = SETPRIV
     ? [SETPRIV, ['--pdeathsig', 'KILL', '--', process.execPath, ...argv]]

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Authenticator, connect, type NatsConnection, type TlsOptions } from '@nats-io/transport-node';
 import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
 import {
   type ByeMessage,
@@ -73,6 +73,8 @@ export interface CoordinatorOptions {
   natsUrl: string;
   /** Credentials for an authenticated server (node-kit's readNatsCreds, role coordinator). */
   natsAuthenticator?: Authenticator;
+  /** TLS to the NATS server (`caFile` of a lab CA; node-kit's natsTlsFromFlags). */
+  natsTls?: TlsOptions;
   /** HTTP listen address (default 127.0.0.1; 0.0.0.0 so phones on the LAN can join). */
   host?: string;
   /** HTTP port (default 0: any free port; see `url`). */
@@ -477,6 +479,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       name: `semaigc-${coordinatorId}`,
       ...natsReconnectOptions(natsLink),
       ...(options.natsAuthenticator ? { authenticator: options.natsAuthenticator } : {}),
+      ...(options.natsTls ? { tls: options.natsTls } : {}),
     });
   } catch (err) {
     throw new StartupError(`cannot connect to NATS at ${options.natsUrl}: ${(err as Error).message}`, {

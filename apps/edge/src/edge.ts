@@ -31,6 +31,7 @@ import {
   natsSession,
   nodeDeviceProfile,
   type Logger,
+  type NatsClientTls,
 } from '@semaigc/node-kit';
 import { generate } from './generate';
 import { JobQueue } from './job-queue';
@@ -39,6 +40,8 @@ export interface EdgeOptions {
   natsUrl: string;
   /** Credentials for an authenticated server (node-kit's readNatsCreds); none for an open one. */
   natsAuthenticator?: Authenticator;
+  /** TLS to the NATS server (node-kit's natsTlsFromFlags); none for plain TCP. */
+  natsTls?: NatsClientTls;
   id?: string;
   name?: string;
   bundleDir?: string;
@@ -93,6 +96,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     servers: opts.natsUrl,
     name: id,
     authenticator: opts.natsAuthenticator,
+    tls: opts.natsTls,
     logger: log,
   });
   const nc = link.nc;

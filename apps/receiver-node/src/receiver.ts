@@ -17,6 +17,7 @@ import {
   newNodeId,
   nodeDeviceProfile,
   type Logger,
+  type NatsClientTls,
 } from '@semaigc/node-kit';
 import { JobRunner, ReceiverCore, type JobOutcome } from '@semaigc/receiver';
 import type { NodeSession } from '@semaigc/session';
@@ -25,6 +26,8 @@ export interface ReceiversOptions {
   natsUrl: string;
   /** Credentials for an authenticated server (node-kit's readNatsCreds); none for an open one. */
   natsAuthenticator?: Authenticator;
+  /** TLS to the NATS server (node-kit's natsTlsFromFlags); none for plain TCP. */
+  natsTls?: NatsClientTls;
   /** Receivers in this process (default 1). */
   count?: number;
   /** Ids are `<idPrefix>-<n>` (default a random `rx-xxxx`). */
@@ -132,6 +135,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
     servers: opts.natsUrl,
     name: prefix,
     authenticator: opts.natsAuthenticator,
+    tls: opts.natsTls,
     logger: log,
   });
   const nc = link.nc;

@@ -9,4 +9,5 @@ export * from './free-port';
 export * from './nats-server';
 export * from './nats-auth';
 export * from './nats-connect';
+export * from './nats-tls';
 export * from './record-publisher';

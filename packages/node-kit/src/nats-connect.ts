@@ -8,6 +8,7 @@
 import { type Authenticator, connect, type NatsConnection } from '@nats-io/transport-node';
 import { followNatsLink, NatsLinkTracker, natsReconnectOptions, type NatsLinkState } from '@semaigc/protocol';
 import { NatsLinkLostError } from './errors';
+import type { NatsClientTls } from './nats-tls';
 import type { Logger } from './logger';
 
 export interface NatsLink {
@@ -23,6 +24,8 @@ export interface ConnectNatsOptions {
   /** The client name the server shows (the node id). */
   name: string;
   authenticator?: Authenticator | undefined;
+  /** TLS to the server (`tls://` URLs; `--tls-ca`). */
+  tls?: NatsClientTls | undefined;
   logger: Logger;
 }
 
@@ -34,6 +37,7 @@ export async function connectNats(o: ConnectNatsOptions): Promise<NatsLink> {
     name: o.name,
     ...natsReconnectOptions(tracker),
     ...(o.authenticator ? { authenticator: o.authenticator } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
   });
   const closed = followNatsLink(nc, tracker, (c) => o.logger[c.level](c.fields, c.msg));
   const gaveUp = closed.then((err) => (err ? err : new Promise<Error>(() => undefined)));

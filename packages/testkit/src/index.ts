@@ -5,3 +5,4 @@ export { freePort, waitForPort, startNatsServer, DEFAULT_NATS_READY_TIMEOUT_MS }
 export type { NatsServer, NatsServerOptions } from '@semaigc/node-kit';
 export * from './chromium';
 export * from './phone';
+export * from './tls';

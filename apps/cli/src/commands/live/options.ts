@@ -1,5 +1,5 @@
 /** Option parsers shared by the live commands; errors name the option. */
-import { InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_NODE_THREADS } from '@semaigc/node-kit';
 
 export function int(name: string, min: number, max: number): (v: string) => number {
@@ -31,6 +31,17 @@ export function natsOption(): Option {
 /** `--creds <file>`: the role's NATS credentials (an nkey seed from `semaigc creds init`, or a .creds file). */
 export function credsOption(role: string): Option {
   return new Option('--creds <file>', `NATS credentials of the ${role} role (from 'semaigc creds init')`);
+}
+
+/** Adds `--tls-ca`, `--tls-cert`, `--tls-key`: TLS to the NATS server (node-kit's natsTlsFromFlags). */
+export function withNatsTls(cmd: Command): Command {
+  return cmd
+    .option(
+      '--tls-ca <file>',
+      "CA that signed the NATS server's certificate (a lab CA; default: the system CAs)",
+    )
+    .option('--tls-cert <file>', 'client certificate, for a server that requires one (with --tls-key)')
+    .option('--tls-key <file>', "the client certificate's private key");
 }
 
 /** `--compute-share <p>`, p in (0, 1], default 1; `help` says what the role stretches. */

@@ -5,18 +5,32 @@
 import { Command, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
-import { createLogger, natsAuthFromCreds, natsLinkLost } from '@semaigc/node-kit';
+import {
+  createLogger,
+  natsAuthFromCreds,
+  natsLinkLost,
+  natsTlsFromFlags,
+  type NatsTlsFlags,
+} from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
 import { RECEIVER_WEB_ROOT } from '../../live/defaults';
 import { untilInterrupted } from '../../live/signals';
 import { announcedCurve, numberList } from '../../live/edge-specs';
 import { dataDirOption, tokenOption } from './security-options';
-import { bundleOption, computeShareOption, credsOption, int, natsOption, threadsOption } from './options';
+import {
+  bundleOption,
+  computeShareOption,
+  credsOption,
+  int,
+  natsOption,
+  withNatsTls,
+  threadsOption,
+} from './options';
 
 const logger = (ns: string) => createLogger(ns, process.env['SEMAIGC_LOG_LEVEL'] ?? 'info');
 
 export function coordinatorCommand(): Command {
-  return new Command('coordinator')
+  return withNatsTls(new Command('coordinator'))
     .description(
       'Run the coordinator (registry, trials, recorder, dashboard, receiver web app) on an existing NATS server.',
     )
@@ -36,20 +50,23 @@ export function coordinatorCommand(): Command {
     )
     .addOption(dataDirOption())
     .action(
-      async (o: {
-        nats: string;
-        creds?: string;
-        host: string;
-        port: number;
-        runs: string;
-        bundle?: string;
-        publicUrl?: string;
-        token?: string;
-        dataDir: string[];
-      }) => {
+      async (
+        o: NatsTlsFlags & {
+          nats: string;
+          creds?: string;
+          host: string;
+          port: number;
+          runs: string;
+          bundle?: string;
+          publicUrl?: string;
+          token?: string;
+          dataDir: string[];
+        },
+      ) => {
         const c = await startCoordinator({
           natsUrl: o.nats,
           ...natsAuthFromCreds(o.creds),
+          ...natsTlsFromFlags(o),
           host: o.host,
           port: o.port,
           runsDir: o.runs,
@@ -71,7 +88,7 @@ export function coordinatorCommand(): Command {
 }
 
 export function edgeCommand(): Command {
-  return new Command('edge')
+  return withNatsTls(new Command('edge'))
     .description(
       'Run an edge transmitter: text encoding + a DDIM steps on onnxruntime-node, the channel, the latent to the receiver.',
     )
@@ -97,17 +114,19 @@ export function edgeCommand(): Command {
       "a calibrated profile ('semaigc lab --calibrate'): announce this edge's quality curve from it (matched by --id)",
     )
     .action(
-      async (o: {
-        nats: string;
-        creds?: string;
-        id?: string;
-        computeShare: number;
-        threads: number;
-        bundle?: string;
-        capacity?: number;
-        guidance?: number;
-        aspProfile?: string;
-      }) => {
+      async (
+        o: NatsTlsFlags & {
+          nats: string;
+          creds?: string;
+          id?: string;
+          computeShare: number;
+          threads: number;
+          bundle?: string;
+          capacity?: number;
+          guidance?: number;
+          aspProfile?: string;
+        },
+      ) => {
         const curve = o.aspProfile && o.id ? announcedCurve(o.aspProfile, o.id) : undefined;
         const e = await startEdge({
           ...(o.capacity === undefined ? {} : { capacitySteps: o.capacity }),
@@ -115,6 +134,7 @@ export function edgeCommand(): Command {
           ...(curve ? { qualityProfile: curve } : {}),
           natsUrl: o.nats,
           ...natsAuthFromCreds(o.creds),
+          ...natsTlsFromFlags(o),
           ...(o.id ? { id: o.id } : {}),
           computeShare: o.computeShare,
           threads: o.threads,
@@ -132,7 +152,7 @@ export function edgeCommand(): Command {
 }
 
 export function receiverCommand(): Command {
-  return new Command('receiver')
+  return withNatsTls(new Command('receiver'))
     .description(
       'Run headless receivers (onnxruntime-node): the receiver steps, decode, quality and records, for automation and load trials.',
     )
@@ -148,18 +168,21 @@ export function receiverCommand(): Command {
     .addOption(threadsOption())
     .addOption(bundleOption())
     .action(
-      async (o: {
-        nats: string;
-        creds?: string;
-        count: number;
-        idPrefix?: string;
-        computeShare: number;
-        threads: number;
-        bundle?: string;
-      }) => {
+      async (
+        o: NatsTlsFlags & {
+          nats: string;
+          creds?: string;
+          count: number;
+          idPrefix?: string;
+          computeShare: number;
+          threads: number;
+          bundle?: string;
+        },
+      ) => {
         const r = await startReceivers({
           natsUrl: o.nats,
           ...natsAuthFromCreds(o.creds),
+          ...natsTlsFromFlags(o),
           count: o.count,
           ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
           computeShare: o.computeShare,
