@@ -3,6 +3,7 @@
  * → RGBA bytes with round((clamp(x, −1, 1) + 1)·127.5), alpha 255.
  */
 import type { LoadedBundle } from './bundle/load';
+import { feed, readFloat32 } from './dtype';
 import type { OrtModule } from './ort';
 
 export interface DecodedImage {
@@ -23,12 +24,13 @@ export async function decodeLatent(
   const scaled = new Float32Array(z0.length);
   for (let i = 0; i < z0.length; i++) scaled[i] = z0[i]! / sf;
   const session = bundle.session('vae_decoder');
+  const spec = bundle.manifest.components.vae_decoder;
+  const input = spec.inputs.find((x) => x.name === 'latent_sample') ?? spec.inputs[0]!;
+  const output = spec.outputs.find((x) => x.name === 'sample') ?? spec.outputs[0]!;
   const out = await session.run({
-    [session.inputNames[0]!]: new ort.Tensor('float32', scaled, [1, c, h, w]),
+    [input.name]: feed(ort, input.dtype, scaled, [1, c, h, w], `${spec.file}: '${input.name}'`),
   });
-  const t = out[session.outputNames[0]!]!;
-  const raw = new Float32Array(t.data as Float32Array);
-  t.dispose();
+  const raw = readFloat32(out[output.name]!, `${spec.file}: '${output.name}'`);
   const { height: H, width: W } = bundle.manifest.image;
   return { width: W, height: H, data: toRgba(raw, W, H), raw };
 }

@@ -12,6 +12,10 @@ export interface OrtModule {
   Tensor: {
     new (type: 'float32', data: Float32Array, dims: readonly number[]): TypedTensor<'float32'>;
     new (type: 'int32', data: Int32Array, dims: readonly number[]): TypedTensor<'int32'>;
+    /** Standard exports: CLIP's input_ids, Optimum's UNet timestep. */
+    new (type: 'int64', data: BigInt64Array, dims: readonly number[]): TypedTensor<'int64'>;
+    /** Half-precision exports: IEEE 754 binary16 bit patterns. */
+    new (type: 'float16', data: Uint16Array, dims: readonly number[]): TypedTensor<'float16'>;
   };
 }
 

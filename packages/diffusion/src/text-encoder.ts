@@ -4,6 +4,7 @@
  * per loaded bundle and reused.
  */
 import type { LoadedBundle } from './bundle/load';
+import { feed, readFloat32 } from './dtype';
 import type { OrtModule } from './ort';
 
 export interface TextStates {
@@ -21,12 +22,16 @@ export async function encodeIds(
   ids: Int32Array,
 ): Promise<Float32Array> {
   const session = bundle.session('text_encoder');
-  const input = new ort.Tensor('int32', ids, [1, ids.length]);
-  const out = await session.run({ [session.inputNames[0]!]: input });
-  const t = out[session.outputNames[0]!]!;
-  const data = new Float32Array(t.data as Float32Array); // copy: the runtime may reuse its buffer
-  t.dispose();
-  return data;
+  const spec = bundle.manifest.components.text_encoder;
+  const input = spec.inputs.find((x) => x.name === 'input_ids') ?? spec.inputs[0]!;
+  // CLIP exports give last_hidden_state and pooler_output; the UNet wants the first.
+  const output = spec.outputs.find((x) => x.name === 'last_hidden_state') ?? spec.outputs[0]!;
+  const where = `${spec.file}: '${input.name}'`;
+  const out = await session.run({ [input.name]: feed(ort, input.dtype, ids, [1, ids.length], where) }, [
+    output.name,
+  ]);
+  for (const [k, t] of Object.entries(out)) if (k !== output.name) t.dispose();
+  return readFloat32(out[output.name]!, `${spec.file}: '${output.name}'`);
 }
 
 export function textDims(bundle: LoadedBundle): [number, number] {

@@ -22,7 +22,13 @@ export interface EncodeOptions {
   strict?: boolean;
 }
 
-export class WordTokenizer {
+/** What the pipeline needs of a tokenizer: fixed-length ids, specials and padding included. */
+export interface PromptTokenizer {
+  readonly maxLength: number;
+  encode(text: string, opts?: EncodeOptions): Int32Array;
+}
+
+export class WordTokenizer implements PromptTokenizer {
   readonly maxLength: number;
   private readonly vocab: Map<string, number>;
 

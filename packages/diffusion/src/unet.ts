@@ -5,7 +5,8 @@
  * runtime; `npm run bench -- diffusion` measures both and DEFAULT_CFG_MODE is the winner.
  */
 import type { LoadedBundle } from './bundle/load';
-import type { ComponentName } from './bundle/manifest';
+import type { ComponentName, TensorDtype } from './bundle/manifest';
+import { feed, readFloat32 } from './dtype';
 import type { OrtModule, InferenceSession, Tensor } from './ort';
 
 export type CfgMode = 'batch' | 'sequential';
@@ -59,6 +60,7 @@ async function run(
   session: InferenceSession,
   ort: OrtModule,
   bundle: LoadedBundle,
+  component: UnetCall['component'],
   batch: number,
   sample: Float32Array,
   timesteps: Float32Array,
@@ -67,19 +69,22 @@ async function run(
 ): Promise<Float32Array> {
   const { channels: c, height: h, width: w } = bundle.manifest.latent;
   const [L, D] = [bundle.tokenizer.maxLength, bundle.manifest.text.hidden_size];
+  const spec = bundle.manifest.components[component];
+  if (!spec) throw new TypeError(`component '${component}' is not in the bundle`);
+  // Each input in the dtype the file declares (float16 UNets, Optimum's int64 timestep).
+  const dtypeOf = (name: string): TensorDtype => spec.inputs.find((x) => x.name === name)?.dtype ?? 'float32';
+  const make = (name: string, data: Float32Array, dims: number[]): Tensor =>
+    feed(ort, dtypeOf(name), data, dims, `${spec.file}: '${name}'`);
   const feeds: Record<string, Tensor> = {
-    sample: new ort.Tensor('float32', sample, [batch, c, h, w]),
-    timestep: new ort.Tensor('float32', timesteps, [batch]),
-    encoder_hidden_states: new ort.Tensor('float32', ctx, [batch, L, D]),
+    sample: make('sample', sample, [batch, c, h, w]),
+    timestep: make('timestep', timesteps, [batch]),
+    encoder_hidden_states: make('encoder_hidden_states', ctx, [batch, L, D]),
   };
   if (session.inputNames.includes('noise_level')) {
-    feeds['noise_level'] = new ort.Tensor('float32', noiseLevels ?? new Float32Array(batch), [batch]);
+    feeds['noise_level'] = make('noise_level', noiseLevels ?? new Float32Array(batch), [batch]);
   }
   const out = await session.run(feeds);
-  const t = out[session.outputNames[0]!]!;
-  const data = new Float32Array(t.data as Float32Array);
-  t.dispose();
-  return data;
+  return readFloat32(out[session.outputNames[0]!]!, `${spec.file}: '${session.outputNames[0]!}'`);
 }
 
 export async function guidedEpsBatch(
@@ -98,18 +103,22 @@ export async function guidedEpsBatch(
   if (call.noiseLevels && call.noiseLevels.length !== b)
     throw new TypeError(`guidedEpsBatch: ${call.noiseLevels.length} noise levels for a batch of ${b}`);
   const uncond = repeat(call.uncond, b);
+  const runOnce = (
+    batch: number,
+    x: Float32Array,
+    t: Float32Array,
+    ctx: Float32Array,
+    levels?: Float32Array,
+  ) => run(session, ort, bundle, call.component, batch, x, t, ctx, levels);
   let u: Float32Array;
   let c: Float32Array;
   if (s === 1) {
     // Guidance scale 1 is the conditional model alone: one call, no uncond half.
-    return run(session, ort, bundle, b, call.samples, call.timesteps, call.conds, call.noiseLevels);
+    return runOnce(b, call.samples, call.timesteps, call.conds, call.noiseLevels);
   }
   if ((call.cfgMode ?? DEFAULT_CFG_MODE) === 'batch') {
     const levels = call.noiseLevels && concat(call.noiseLevels, call.noiseLevels);
-    const both = await run(
-      session,
-      ort,
-      bundle,
+    const both = await runOnce(
       2 * b,
       concat(call.samples, call.samples),
       concat(call.timesteps, call.timesteps),
@@ -119,8 +128,8 @@ export async function guidedEpsBatch(
     u = both.subarray(0, n);
     c = both.subarray(n);
   } else {
-    u = await run(session, ort, bundle, b, call.samples, call.timesteps, uncond, call.noiseLevels);
-    c = await run(session, ort, bundle, b, call.samples, call.timesteps, call.conds, call.noiseLevels);
+    u = await runOnce(b, call.samples, call.timesteps, uncond, call.noiseLevels);
+    c = await runOnce(b, call.samples, call.timesteps, call.conds, call.noiseLevels);
   }
   const eps = new Float32Array(n);
   for (let i = 0; i < n; i++) eps[i] = u[i]! + s * (c[i]! - u[i]!);

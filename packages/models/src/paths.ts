@@ -12,3 +12,9 @@ export const DEFAULT_BUNDLE_DIR = path.resolve(__dirname, '..', 'default');
  * pipeline and the tests run it.
  */
 export const CHECK_ONNX_SCRIPT = path.resolve(__dirname, '..', 'scripts', 'check-onnx.js');
+
+/**
+ * The committed tiny Stable-Diffusion-architecture export (packages/models/tiny-sd): SD v1.x's
+ * interfaces in Optimum's layout, random weights; written by scripts/pretrain/tiny_sd/make.py.
+ */
+export const TINY_SD_DIR = path.resolve(__dirname, '..', 'tiny-sd');

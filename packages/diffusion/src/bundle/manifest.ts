@@ -5,9 +5,9 @@
  * scale) and the bundle's own checks all go through `parseManifest`.
  *
  * The runtime needs only some fields; the pre-training pipeline writes more (provenance,
- * metrics, parity), typed here as optional and kept as they are. A real SD v1.5 ONNX
- * export can be used by writing a manifest in this format next to it (README: "Using
- * another bundle").
+ * metrics, parity), typed here as optional and kept as they are. A standard Stable
+ * Diffusion export (Optimum layout, no manifest.json) gets an equivalent manifest built
+ * from its model_index.json, configs and ONNX sessions (../standard/).
  */
 import { z } from 'zod';
 import { parseBundleJson } from './validate';
@@ -59,6 +59,37 @@ export type ComponentSpec = z.output<typeof componentSchema>;
 
 const optionalComponent = componentSchema.optional();
 
+/** The project's word-level tokenizer: vocab.json + tokenizer_config.json. */
+const wordTokenizerSchema = z.looseObject({
+  type: z.literal('word-level'),
+  vocab: nonEmpty('a path'),
+  config: nonEmpty('a path'),
+  max_length: positiveInt,
+  input_ids_dtype: z.enum(['int32', 'int64']).optional(),
+});
+
+/**
+ * CLIP's byte-level BPE (Stable Diffusion): tokenizer.json when the export has one, else
+ * vocab.json + merges.txt; `config` is tokenizer_config.json (pad token, max length).
+ */
+const clipTokenizerSchema = z.looseObject({
+  type: z.literal('clip-bpe'),
+  tokenizer_json: z.string().min(1).optional(),
+  vocab: nonEmpty('a path'),
+  merges: nonEmpty('a path'),
+  config: z.string().min(1).optional(),
+  special_tokens_map: z.string().min(1).optional(),
+  max_length: positiveInt,
+});
+
+const tokenizerSchema = z.discriminatedUnion('type', [wordTokenizerSchema, clipTokenizerSchema], {
+  error: (iss) =>
+    iss.input === undefined || typeof iss.input !== 'object'
+      ? 'must be an object'
+      : "type must be 'word-level' or 'clip-bpe'",
+});
+export type TokenizerSpec = z.output<typeof tokenizerSchema>;
+
 const manifestSchema = z.looseObject(
   {
     format: z
@@ -78,16 +109,7 @@ const manifestSchema = z.looseObject(
       },
       { error: 'must be an object' },
     ),
-    tokenizer: z.looseObject(
-      {
-        type: z.literal('word-level', { error: "must be 'word-level'" }),
-        vocab: nonEmpty('a path'),
-        config: nonEmpty('a path'),
-        max_length: positiveInt,
-        input_ids_dtype: z.enum(['int32', 'int64']).optional(),
-      },
-      { error: 'must be an object' },
-    ),
+    tokenizer: tokenizerSchema,
     scheduler: nonEmpty('the path of scheduler_config.json'),
     latent: z.looseObject(
       {
