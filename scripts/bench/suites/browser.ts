@@ -22,7 +22,7 @@
  * defaults always run), for short runs on a busy machine.
  */
 import * as path from 'node:path';
-import { hasChromium, launchChromium } from '@semaigc/testkit';
+import { hasChromium, launchChromium, type WorkerThrottling } from '@semaigc/testkit';
 import {
   ensureReceiverWebBuilt,
   RECEIVER_WEB_DIST,
@@ -151,18 +151,25 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
     for (const k of cases.filter((x) => !x.includes(':'))) push(statRow(`${who} ${k}`, who, get(who, k)));
   // Where the CPU throttling reaches: each throttled phone page's probe loop against the
   // unthrottled phone page's, on the main thread and in a worker (1 = not slowed).
-  const throttleReach: Record<string, { cpuRate: number; mainThread: number | null; worker: number | null }> =
-    {};
+  interface Reach {
+    cpuRate: number;
+    mainThread: number | null;
+    worker: number | null;
+    workerThrottling: WorkerThrottling | null;
+  }
+  const throttleReach: Record<string, Reach> = {};
   for (const c of configs.filter((x) => (x.cpuRate ?? 1) > 1 && x.probe)) {
     const slow = (k: string): number | null => {
       const a = med(c.label, k);
       const b = med(PHONE_REFERENCE_LABEL, k);
       return a !== null && b ? a / b : null;
     };
-    const r = {
+    const r: Reach = {
       cpuRate: c.cpuRate!,
       mainThread: slow('probe loop: main thread'),
       worker: slow('probe loop: worker'),
+      // Chromium's answers when the page's workers were asked for the rate too.
+      workerThrottling: reports[c.label]?.[0]?.workerThrottling ?? null,
     };
     throttleReach[c.label] = r;
     rows.push({

@@ -1,6 +1,6 @@
 /** Opens bench.html once with one configuration and returns its report. */
 import type { Browser } from 'playwright-core';
-import { newPhonePage } from '@semaigc/testkit';
+import { newPhonePage, type WorkerThrottling } from '@semaigc/testkit';
 import type { PageConfig } from './configs';
 
 /** What bench.html publishes as `window.__bench` (apps/receiver-web/src/bench/main.ts). */
@@ -11,6 +11,8 @@ export interface BenchReport {
   samples: Record<string, number[]>;
   responsiveness: { longestTaskMs: number | null; longTasks: number; maxTimerGapMs: number } | null;
   error: string | null;
+  /** Throttled pages: what became of asking the page's workers for the same CPU rate. */
+  workerThrottling?: WorkerThrottling | null;
 }
 
 export const VISIT_TIMEOUT_MS = 600_000;
@@ -27,9 +29,10 @@ export async function visit(
     parts: ['steps', ...(c.gen ? ['gen'] : []), ...(c.probe ? ['probe'] : [])].join(','),
     ...c.params,
   });
-  const { context, page } = await newPhonePage(browser, {
+  const { context, page, workerThrottling } = await newPhonePage(browser, {
     cpuRate: c.cpuRate ?? 1,
     mobile: c.mobile ?? false,
+    workers: true,
   });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -41,7 +44,7 @@ export async function visit(
     });
     const r = await page.evaluate(() => (window as unknown as { __bench: BenchReport }).__bench);
     if (!r.error && pageErrors.length) r.error = `page errors: ${pageErrors.join('; ')}`;
-    return r;
+    return { ...r, workerThrottling };
   } finally {
     await context.close();
   }
