@@ -254,6 +254,7 @@ export function scenarioBench(o: ScenarioBenchOptions): ScenarioBench {
           k,
           {
             satisfaction: r4(v.satisfaction),
+            sampledSatisfaction: r4(v.sampledSatisfaction),
             meanEdgeSteps: r4(v.meanEdgeSteps),
             failureRate: r4(v.failureRate),
             meanLatencyS: r4(v.meanLatencyS),
@@ -268,7 +269,8 @@ export function scenarioBench(o: ScenarioBenchOptions): ScenarioBench {
       scenarios: {
         note:
           'ROOT = γ 0 (package default); best heuristic = per seed the better of deadline-greedy and deadline-greedy-queue; ' +
-          'intervals: Student-t 95% of the mean over training seeds; evaluation seed 1000 + training seed, common random numbers.',
+          'intervals: Student-t 95% of the mean over training seeds; evaluation seed 1000 + training seed, common random numbers; ' +
+          'satisfaction = mean of each request’s expected satisfaction given its state and decision (sampled means in perSeed).',
         qualitySource: quality.name,
         fidelityGate: 'PSNR ≥ 22 dB (ours) and consistency ≥ the calibration threshold',
         seeds: o.seeds,
