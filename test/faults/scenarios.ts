@@ -162,22 +162,48 @@ export interface FreezeMeasure extends FaultMeasure {
 }
 
 /**
- * The edge is SIGSTOPped for `stopMs` while it has work queued (a burst of `n` requests),
+ * How an edge freeze is sized from its length F (s), so the scenario holds on a loaded
+ * machine too:
+ *
+ *   attemptTimeoutS = 2F/3  every job the edge held when frozen (sent before the freeze)
+ *                           has passed its deadline by the time it runs again, F/3 later
+ *                           at the least, so it must be dropped, not computed;
+ *   edgeGraceS = F + 30     the requests the freeze caught wait for the edge past the whole
+ *                           freeze, with room for a busy machine's late first beat.
+ *
+ * The burst after SIGCONT (the requests the freeze caught, sent again at once) must drain
+ * within one attempt timeout, so the trial is small: `n` ≈ 4 (and the retries left cover an
+ * attempt that still times out behind the queue).
+ */
+export function freezeRetries(stopMs: number): { attemptTimeoutS: number; edgeGraceS: number } {
+  return { attemptTimeoutS: Math.round((2 * stopMs) / 3000), edgeGraceS: stopMs / 1000 + 30 };
+}
+
+/**
+ * The edge is SIGSTOPped for `stopMs` the moment its first payload is seen on the broker, so
+ * it holds the rest of a burst of `n` requests (the one it runs and the queue behind it),
  * then SIGCONTed. An observer on the broker counts what the edge publishes.
  */
 export async function edgeFreeze(
   lab: ProcessLab,
-  o: { stopMs: number; n: number; edge: NodeProcess; receiver: NodeProcess; attemptTimeoutS: number },
+  o: { stopMs: number; n: number; edge: NodeProcess; receiver: NodeProcess },
 ): Promise<FreezeMeasure> {
   const rx = o.receiver.ids[0]!;
   const edgeId = o.edge.ids[0]!;
   const obs = await lab.client('observer');
   const latents: LatentMessage[] = [];
   const errors: ErrorMessage[] = [];
+  let frozenAt = 0;
   obs.subscribe(RECEIVER_LATENT_WILDCARD, {
     callback: (_e, m) => {
       const msg = decode(m.data);
-      if (msg.type === 'latent') latents.push(msg);
+      if (msg.type !== 'latent') return;
+      latents.push(msg);
+      // Freeze here rather than after a poll: the edge has just started the next job.
+      if (frozenAt === 0 && msg.edgeId === edgeId) {
+        o.edge.child.kill('SIGSTOP');
+        frozenAt = Date.now();
+      }
     },
   });
   obs.subscribe(ERROR_SUBJECT, {
@@ -187,18 +213,15 @@ export async function edgeFreeze(
     },
   });
   await obs.flush();
-  let written = 0;
   const { trialId, done } = lab.coord.startTrial(
     faultTrial(`edge-sigstop-${o.stopMs}`, rx, o.n, {
       // A burst: the edge has a queue when it freezes.
       arrival: { kind: 'fixed', intervalMs: 0 },
-      retries: { max: 3, attemptTimeoutS: o.attemptTimeoutS, edgeGraceS: (o.stopMs + 30_000) / 1000 },
+      retries: { max: 3, ...freezeRetries(o.stopMs) },
     }),
-    { onProgress: () => (written += 1) },
   );
-  await waitFor(() => written >= 1, 120_000, 'a record before the freeze');
-  o.edge.child.kill('SIGSTOP');
-  await new Promise((r) => setTimeout(r, o.stopMs));
+  await waitFor(() => frozenAt, 120_000, "the edge's first payload (the freeze)");
+  await new Promise((r) => setTimeout(r, Math.max(0, frozenAt + o.stopMs - Date.now())));
   o.edge.child.kill('SIGCONT');
   const contAt = Date.now();
   const summary = await done;
