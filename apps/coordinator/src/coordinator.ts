@@ -548,6 +548,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       snapshot: () => core.snapshot(),
       joinCode: (options.requireJoinCode ?? true) ? joinCode : null,
       apiToken,
+      // Browser records go through the records stream too, so a restart keeps them.
+      storeRecord: durable ? (record, bytes) => durable.storeRecord(record, bytes) : undefined,
     });
     bridge.start();
     await bridge.ready();

@@ -21,7 +21,7 @@
  */
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decode, describeError, RECORD_SUBJECT, type RecordMessage, RECORDS_STREAM } from '@semaigc/protocol';
+import { decode, describeError, RECORD_SUBJECT, recordMsgId, RECORDS_STREAM } from '@semaigc/protocol';
 import type { Logger } from './logger';
 
 export const DEFAULT_RECORD_PUBLISH = Object.freeze({
@@ -33,12 +33,8 @@ export const DEFAULT_RECORD_PUBLISH = Object.freeze({
   closeTimeoutMs: 10_000,
 });
 
-/** The JetStream message id of a record: trial/request/attempt/receiver. */
-export function recordMsgId(
-  r: Pick<RecordMessage, 'trialId' | 'requestId' | 'attempt' | 'receiverId'>,
-): string {
-  return `${r.trialId}/${r.requestId}/${r.attempt}/${r.receiverId}`;
-}
+/** The record's JetStream message id (protocol's `recordMsgId`), re-exported for the receivers. */
+export { recordMsgId };
 
 export class RecordPublisher {
   private readonly js: JetStreamClient;

@@ -49,6 +49,20 @@ export const RECORD_SUBJECT = `${SUBJECT_PREFIX}.record`;
  */
 export const RECORDS_STREAM = `SEMAIGC_V${PROTOCOL_VERSION}_RECORDS`;
 export const PLAIN_RECORD_ACK_STREAM = 'plain';
+/**
+ * The JetStream message id of a record, `trial/request/attempt/receiver`: the server drops a
+ * re-send within its duplicate window. The receiver id is in it so that a record claiming
+ * another receiver (refused as not due) cannot take the genuine record's id. Headless
+ * receivers publish with it; the coordinator stores a browser receiver's record with it too.
+ */
+export function recordMsgId(r: {
+  trialId: string;
+  requestId: string;
+  attempt: number;
+  receiverId: string;
+}): string {
+  return `${r.trialId}/${r.requestId}/${r.attempt}/${r.receiverId}`;
+}
 export const ERROR_SUBJECT = `${SUBJECT_PREFIX}.error`;
 /** A receiver's finished image for the dashboard and runs/<trial>/images (not on the measured path). */
 export const PREVIEW_SUBJECT = `${SUBJECT_PREFIX}.preview`;

@@ -5,6 +5,8 @@
  *
  *   trialStarted   trial.start went out: the trial's meta (state running)
  *   requestSending an attempt is about to leave: its entry (awaited before the send)
+ *   storeRecord    a browser receiver's record (socket.io): stored in the records stream
+ *                  like a headless receiver's, so the intake takes it and a restart keeps it
  *   recordWritten  a request's final record is on disk: ack its stored records, mark it settled
  *   trialEnded     trial.end went out: the meta's final state; request entries purged
  *
@@ -13,7 +15,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   type Capabilities,
+  RECORD_SUBJECT,
   type RecordMessage,
+  recordMsgId,
+  RECORDS_STREAM,
   type RequestMessage,
   type TrialEndMessage,
   type TrialStartMessage,
@@ -144,6 +149,31 @@ export class Durability {
       await this.journal.putRequest(request.trialId, entry);
     } catch (err) {
       this.failed(request.trialId, `request ${request.requestId}`, err);
+    }
+  }
+
+  /**
+   * Stores a record that came over socket.io in the records stream, with the message id a
+   * headless receiver would use (a re-send is dropped by the server); the intake then hands
+   * it to the usual acceptance rules. Resolves false (logged) when the stream did not take
+   * it: the caller hands the record over directly, as without JetStream.
+   */
+  async storeRecord(record: RecordMessage, bytes: Uint8Array): Promise<boolean> {
+    try {
+      const ack = await this.store.js.publish(RECORD_SUBJECT, bytes, { msgID: recordMsgId(record) });
+      if (ack.stream === RECORDS_STREAM) return true;
+      throw new Error(`stored in stream ${ack.stream}, not ${RECORDS_STREAM}`);
+    } catch (err) {
+      this.o.log.warn(
+        {
+          trialId: record.trialId,
+          requestId: record.requestId,
+          nodeId: record.receiverId,
+          reason: describeError(err),
+        },
+        'could not store a browser record in JetStream: taken directly (it would not survive a coordinator restart)',
+      );
+      return false;
     }
   }
 

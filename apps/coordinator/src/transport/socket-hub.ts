@@ -20,6 +20,7 @@ import {
   type Message,
   type MessageType,
   peekSenderId,
+  type RecordMessage,
   type ServerToClientEvents,
   type SocketData,
   ProtocolError,
@@ -58,6 +59,12 @@ export interface SocketHubOptions {
   joinCode?: string | null;
   /** Dashboards must pass `auth: { token }` in the handshake. */
   apiToken: string;
+  /**
+   * With JetStream: stores a receiver's record in the records stream (the intake then takes
+   * it, and a restarted coordinator still has it). Resolves false when it could not: the
+   * record goes to the inbox directly.
+   */
+  storeRecord?: ((record: RecordMessage, bytes: Uint8Array) => Promise<boolean>) | undefined;
 }
 
 export class SocketHub {
@@ -141,11 +148,22 @@ export class SocketHub {
     });
     socket.on('record', (bytes) => {
       const { msg } = receive('record', 'record', bytes);
-      if (msg) this.opts.inbox.record(msg, 'socket');
+      if (!msg) return;
+      // The sender is the socket's node (its hello), whatever the record claims.
+      const from = socket.data.nodeId ?? `socket-${socket.id}`;
+      const store = this.opts.storeRecord;
+      // Only a record for the socket's own node goes to the stream: the rest is refused below.
+      if (!store || from !== msg.receiverId) {
+        this.opts.inbox.record(msg, 'socket', from);
+        return;
+      }
+      void store(msg, asBytes(bytes)!).then((stored) => {
+        if (!stored) this.opts.inbox.record(msg, 'socket', from);
+      });
     });
     socket.on('preview', (bytes) => {
       const { msg } = receive('preview', 'preview', bytes);
-      if (msg) this.opts.inbox.preview(msg, 'socket');
+      if (msg) this.opts.inbox.preview(msg, 'socket', socket.data.nodeId ?? `socket-${socket.id}`);
     });
     socket.on('fault', (bytes) => {
       const { msg } = receive('fault', 'error', bytes);

@@ -1,0 +1,208 @@
+/**
+ * Fault: a browser receiver's record (socket.io) and a coordinator SIGKILLed the moment that
+ * record is on the broker. The coordinator stores a browser's record in the JetStream records
+ * stream the way a headless receiver publishes its own (message id trial/request/attempt/
+ * receiver), so the record is kept by the server, not by the process: after a restart on
+ * the same runs folder and nats-server the trial ends `aborted: coordinator restarted` with
+ * that record written once, as the browser sent it, and a re-sent copy of it was dropped by
+ * the server as a duplicate.
+ *
+ * Real processes and parts: nats-server with JetStream and credentials, `semaigc coordinator`
+ * (killed and started again), a socket.io client as the phone (the receiver page's protocol,
+ * with the join code), the coordinator tests' protocol stand-in as the edge (node
+ * credentials), an observer on NATS. Needs `npm run build` (the CLI's dist).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  createCredentials,
+  freePort,
+  nodeCredsFile,
+  readNatsCreds,
+  startNatsServer,
+  type NatsServer,
+} from '@semaigc/node-kit';
+import {
+  decode,
+  encode,
+  makeMessage,
+  parseRecord,
+  RECORD_SUBJECT,
+  recordMsgId,
+  RECORDS_STREAM,
+  type Message,
+  type RecordMessage,
+} from '@semaigc/protocol';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { caps, recordFor, TestEdge } from '../../apps/coordinator/test/helpers';
+import { CLI } from '../helpers/lab';
+import { linesOf, waitFor } from './helpers';
+
+const TRIAL = 'browser-restart-1';
+const children: ChildProcess[] = [];
+let dir: string;
+let nats: NatsServer;
+let observer: NatsConnection | null = null;
+let admin: NatsConnection | null = null;
+let edge: TestEdge | null = null;
+let phone: Socket | null = null;
+let beat: NodeJS.Timeout | undefined;
+
+function coordinatorProcess(args: string[]): { child: ChildProcess; out: string[]; err: string[] } {
+  const child = spawn(process.execPath, [CLI, 'coordinator', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SEMAIGC_LOG_LEVEL: 'warn' },
+  });
+  children.push(child);
+  return { child, out: linesOf(child.stdout), err: linesOf(child.stderr) };
+}
+
+async function started(c: ReturnType<typeof coordinatorProcess>): Promise<void> {
+  await waitFor(
+    () => c.out.some((l) => l.startsWith('coordinator: dashboard')) || c.child.exitCode !== null,
+    120_000,
+  );
+  if (c.child.exitCode !== null) throw new Error(`coordinator exited: ${c.err.join(' | ')}`);
+}
+
+afterAll(async () => {
+  if (beat) clearInterval(beat);
+  phone?.close();
+  await edge?.close().catch(() => undefined);
+  for (const c of children) c.kill('SIGKILL');
+  await observer?.close().catch(() => undefined);
+  await admin?.close().catch(() => undefined);
+  await nats?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+test("a browser's record stored in JetStream survives a coordinator SIGKILL: written once after the restart", async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-fault-browser-'));
+  const creds = createCredentials(path.join(dir, 'creds'), { nodes: [{ role: 'edge', ids: ['edge-1'] }] });
+  nats = await startNatsServer({ jetstream: true, args: ['-c', creds.serverConfig] });
+  const runs = path.join(dir, 'runs');
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const token = randomBytes(16).toString('hex');
+  const args = ['--nats', nats.url, '--creds', creds.files.coordinator, '--port', String(port)];
+  const auth = { authorization: `Bearer ${token}` };
+  let coordinator = coordinatorProcess([...args, '--runs', runs, '--token', token]);
+  await started(coordinator);
+
+  edge = await new TestEdge('edge-1').start(nats.url, readNatsCreds(nodeCredsFile(creds, 'edge-1')));
+  const { code } = (await (await fetch(`${base}/api/join`, { headers: auth })).json()) as { code: string };
+  const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
+  phone = ioClient(base, {
+    transports: ['websocket'],
+    forceNew: true,
+    auth: { join: code },
+    reconnection: false,
+  });
+  const hello = makeMessage('hello', {
+    nodeId: 'web-1',
+    role: 'receiver',
+    name: 'phone',
+    capabilities: phoneCaps,
+    sentAt: Date.now(),
+  });
+  const welcome = await new Promise<Message>((resolve) =>
+    phone!.emit('hello', encode(hello), (b: ArrayBuffer) => resolve(decode(b))),
+  );
+  expect(welcome.type).toBe('welcome');
+  let seq = 0;
+  beat = setInterval(() => {
+    const hb = makeMessage('heartbeat', {
+      nodeId: 'web-1',
+      role: 'receiver',
+      seq: seq++,
+      sentAt: Date.now(),
+      inFlight: 0,
+      queued: 0,
+      stepMs: null,
+    });
+    phone?.emit('heartbeat', encode(hb));
+  }, 200);
+
+  // The observer kills the coordinator the moment the phone's record is on the broker (the
+  // coordinator's JetStream publish of it), racing its own write of the record.
+  observer = await connect({ servers: nats.url, authenticator: readNatsCreds(creds.files.observer) });
+  let stored: RecordMessage | null = null;
+  observer.subscribe(RECORD_SUBJECT, {
+    callback: (_e, m) => {
+      const r = decode(m.data);
+      if (r.type !== 'record' || r.trialId !== TRIAL || stored) return;
+      coordinator.child.kill('SIGKILL');
+      stored = r;
+    },
+  });
+  await observer.flush();
+  let sent: Uint8Array | null = null;
+  phone.on('latent', (b: ArrayBuffer) => {
+    const msg = decode(b);
+    if (msg.type !== 'latent' || sent) return;
+    sent = encode(recordFor(msg.request, 'web-1', phoneCaps, msg.edgeId, 0.8));
+    phone?.emit('record', sent);
+  });
+
+  const posted = await fetch(`${base}/api/trials`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', origin: base },
+    body: JSON.stringify({
+      id: TRIAL,
+      name: 'browser-restart',
+      prompts: ['a small red circle in the centre on a blue background'],
+      totalSteps: 10,
+      policy: { kind: 'fixed', edgeSteps: 5 },
+      snr: { kind: 'constant', snrDb: 10 },
+      requestsPerReceiver: 3,
+      receivers: { ids: ['web-1'], waitS: 30 },
+      latency: { minS: 1, maxS: 60, failureS: 120 },
+    }),
+  });
+  expect(posted.status).toBe(202);
+  await waitFor(() => stored, 60_000);
+  await waitFor(() => coordinator.child.exitCode !== null || coordinator.child.signalCode !== null, 10_000);
+  if (beat) clearInterval(beat);
+  phone.close();
+
+  // The server has the record under the id a headless receiver would give it; the same
+  // record sent again (a page that re-sends) is dropped by the server as a duplicate.
+  admin = await connect({ servers: nats.url, authenticator: readNatsCreds(creds.files.coordinator) });
+  const js = jetstream(admin);
+  const jsm = await jetstreamManager(admin);
+  const kept = await jsm.streams.getMessage(RECORDS_STREAM, { last_by_subj: RECORD_SUBJECT });
+  expect(kept?.header?.get('Nats-Msg-Id')).toBe(recordMsgId(stored!));
+  const again = await js.publish(RECORD_SUBJECT, sent!, { msgID: recordMsgId(stored!) });
+  expect(again.duplicate).toBe(true);
+
+  coordinator = coordinatorProcess([...args, '--runs', runs, '--token', token]);
+  await started(coordinator);
+  let info: { state: string; summary?: unknown } | null = null;
+  for (const end = Date.now() + 60_000; !info && Date.now() < end;) {
+    const res = await fetch(`${base}/api/trials/${TRIAL}`);
+    if (res.status === 200) info = (await res.json()) as { state: string; summary?: unknown };
+    else await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(info).toMatchObject({
+    state: 'aborted',
+    summary: { status: 'aborted', reason: 'coordinator restarted' },
+  });
+
+  const lines = fs
+    .readFileSync(path.join(runs, TRIAL, 'records.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => parseRecord(JSON.parse(l)));
+  const mine = lines.filter((r) => r.requestId === stored!.requestId);
+  expect(mine).toHaveLength(1);
+  expect(mine[0]).toMatchObject({ failed: false, receiverId: 'web-1', attempt: stored!.attempt });
+  expect(mine[0]!.receiver.runtime.kind).toBe('browser');
+  expect(mine[0]!.quality.consistency).toBe(0.8);
+  // One record per request sent (the closed loop sent one more at most), none twice.
+  expect(new Set(lines.map((r) => r.requestId)).size).toBe(lines.length);
+}, 300_000);
