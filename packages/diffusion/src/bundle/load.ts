@@ -83,7 +83,7 @@ async function createFromSource(
   ort: OrtModule,
   source: BundleSource,
   file: string,
-  version: string,
+  version: string | undefined,
   options: InferenceSession.SessionOptions | undefined,
 ): Promise<InferenceSession> {
   const bytes = await source.readBytes(file, version);
@@ -121,7 +121,9 @@ async function createSession(
     ort,
     source,
     spec.file,
-    `${manifest.name}-${spec.bytes ?? 'x'}`,
+    // The content's identity for caching sources; a standard export's built manifest gives no
+    // sizes, so its files are not cached (a different export at the same URL must not be stale).
+    spec.bytes === undefined ? undefined : `${manifest.name}-${spec.bytes}`,
     options,
   );
   if (manifest.layout === STANDARD_LAYOUT) {

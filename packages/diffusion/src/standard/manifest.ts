@@ -142,7 +142,10 @@ export async function readStandardManifest(
     {
       format: 'semaigc-bundle/1',
       layout: STANDARD_LAYOUT,
-      name: `${index._class_name}@${source.location.split('/').filter(Boolean).pop() ?? 'bundle'}`,
+      name: `${index._class_name}@${source.location.split('/').filter(Boolean).pop() ?? 'bundle'}`.slice(
+        0,
+        120,
+      ),
       components,
       tokenizer: {
         type: 'clip-bpe',
