@@ -55,6 +55,7 @@ export { Recorder, runFiles, type RunFiles } from './recorder/recorder';
 export { encodePng } from './recorder/png';
 export { makeTrialId, requestIdFor, regenerationSeed, REGENERATION_SEED_STRIDE } from './trial/ids';
 export { arrivalOffsetsMs } from './trial/arrivals';
+export { buildSummary, type SummaryInput } from './trial/report';
 export type { RunTrialOptions } from './trial/links';
 export { makeJoinCode, joinUrl, lanAddress, qrSvg, qrDataUrl } from './http/join';
 export { ISOLATION_HEADERS } from './http/server';

@@ -7,11 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTrialConfig, TrialConfigError, createPolicy } from '@semaigc/coordinator';
-import { PAPER_PROFILE, checkpointOf, initTensorflow, trainD3qn, type ServiceProfile } from '@semaigc/root';
+import {
+  DEFAULT_FEATURES,
+  PAPER_PROFILE,
+  checkpointOf,
+  initTensorflow,
+  trainD3qn,
+  type ServiceProfile,
+} from '@semaigc/root';
 import type { RecordMessage } from '@semaigc/protocol';
 import type { DecisionContext } from '../src/policies/policy';
 import {
   ROOT_FINETUNED_CHECKPOINT,
+  ROOT_INPUTS_FILE,
   RootOnlinePolicy,
   loadRootCheckpoint,
   type RootPolicyConfig,
@@ -102,14 +110,55 @@ describe('root policy', () => {
         expect(b.decide(c).edgeSteps).toBe(a.decide(c).edgeSteps);
       }
     }
-    // The live state lands on the simulator's features: the measured receiver step (0.3 s at
-    // full share) becomes capability reference/0.3.
+    // The live state lands on the training profile's time scale: the edge's step at full
+    // share (80 ms at p = 0.5 → 40 ms) becomes the paper's 0.2 s, so κ = 5 and every time
+    // of the lab is multiplied by 5; the receiver's effective step (0.3 s) becomes 1.5 s.
     const s = a.conditionsOf(ctx());
-    expect(s.edgeStepS).toBeCloseTo(0.08, 12);
+    expect(s.edgeStepS).toBeCloseTo(PAPER_PROFILE.edgeStepS, 12);
     expect(s.edgeShare).toBe(0.5);
-    expect(s.deviceCapability).toBeCloseTo(PAPER_PROFILE.deviceStepS / 0.3, 12);
-    expect(s.targetS).toBe(10);
-    expect(s.limitS).toBe(20);
+    expect(s.deviceCapability).toBeCloseTo(PAPER_PROFILE.deviceStepS / (0.3 * 5), 12);
+    expect(s.targetS).toBeCloseTo(50, 9);
+    expect(s.limitS).toBeCloseTo(100, 9);
+    // Same transmission time in training seconds: B · O_paper / (O_lab · κ).
+    expect(s.bandwidthHz).toBeCloseTo((10e6 * PAPER_PROFILE.latentBits) / (4 * 8 * 8 * 32 * 5), 3);
+  });
+
+  test('an input out of the training range is clipped to it, named in the record and counted', () => {
+    const p = new RootOnlinePolicy({ ...cfg({ epsilon: 0 }), learn: false });
+    const edge = { nodeId: 'e', stepMs: 2, computeShare: 1, inFlight: 0, maxConcurrent: 1 };
+    const receiver = { nodeId: 'r', stepMs: 3, computeShare: 1, inFlight: 0, maxConcurrent: 1 };
+    // κ = 0.2 / 0.002 = 100: Ľ = 0.15 s maps to 15 s (inside 5…25 s), Ľ = 0.4 s to 40 s (outside).
+    const inside = ctx(
+      { edge, receiver, bandwidthHz: 100e3, latency: { minS: 0.15, maxS: 0.3, failureS: 20 } },
+      'in',
+    );
+    const atEdge = ctx(
+      { edge, receiver, bandwidthHz: 100e3, latency: { minS: 0.25, maxS: 0.5, failureS: 20 } },
+      'at',
+    );
+    const beyond = ctx(
+      { edge, receiver, bandwidthHz: 100e3, latency: { minS: 0.4, maxS: 0.8, failureS: 20 } },
+      'out',
+    );
+    p.decide(inside);
+    p.decide(atEdge);
+    p.decide(beyond);
+    const iTarget = DEFAULT_FEATURES.findIndex((f) => f.key === 'targetS');
+    const target = DEFAULT_FEATURES[iTarget]!;
+    expect(p.inputsOf('in')).toMatchObject({ timeScale: expect.closeTo(100, 9) as number });
+    // The receiver (3 ms → 0.3 s, faster than the 0.368 s reference) is out of range in all three.
+    expect(p.inputsOf('in')!.clipped).toEqual(['deviceCapability']);
+    expect(p.inputsOf('at')!.clipped).toEqual(['deviceCapability']);
+    expect(p.inputsOf('out')!.clipped).toEqual(['deviceCapability', 'targetS']);
+    expect(p.inputsOf('in')!.features[iTarget]).toBeCloseTo((15 - target.min) / (target.max - target.min), 6);
+    expect(p.inputsOf('out')!.features[iTarget]).toBe(1);
+    // Clipped, the state beyond the range is the state at its edge: the same Q-values.
+    expect(Array.from(p.qValues(beyond))).toEqual(Array.from(p.qValues(atEdge)));
+    expect(p.stats()).toMatchObject({
+      decisions: 3,
+      outOfRange: 3,
+      clipped: { deviceCapability: 3, targetS: 1 },
+    });
   });
 
   test('no edge: a = 0; another T̂ scales the grid and stays in [0, T̂]', () => {
@@ -151,24 +200,30 @@ describe('root policy', () => {
     // finish saves the fine-tuned network; a policy started from it decides with those weights.
     const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
     const files = await p.finish({ trialId: 'trial-ft', runDir });
-    expect(files).toEqual([path.join(runDir, ROOT_FINETUNED_CHECKPOINT)]);
+    expect(files).toEqual([
+      path.join(runDir, ROOT_INPUTS_FILE),
+      path.join(runDir, ROOT_FINETUNED_CHECKPOINT),
+    ]);
     const parent = loadRootCheckpoint(ckptFile).id;
-    const saved = loadRootCheckpoint(files[0]!);
+    const saved = loadRootCheckpoint(files[1]!);
     expect(saved.id).toBe(`${parent}.ft6`);
     expect(saved.ckpt.meta).toMatchObject({ parent, fineTunedIn: 'trial-ft', onlineUpdates: 6 });
     expect(saved.ckpt.grid).toEqual(grid);
-    const next = new RootOnlinePolicy({ ...cfg({ checkpoint: files[0]!, epsilon: 0 }), learn: false });
+    const next = new RootOnlinePolicy({ ...cfg({ checkpoint: files[1]!, epsilon: 0 }), learn: false });
     expect(next.checkpointId).toBe(saved.id);
     expect(next.qValues(probe)).toEqual(after);
   });
 
-  test('finish writes nothing when the policy never updated', async () => {
+  test('finish writes only the input counts when the policy never updated', async () => {
     const p = new RootOnlinePolicy({ ...cfg({ updateEvery: 1 }), learn: false });
     p.decide(ctx({}, 'r0'));
     p.observe(record('r0', 1));
     const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
-    expect(await p.finish({ trialId: 't', runDir })).toEqual([]);
-    expect(fs.readdirSync(runDir)).toEqual([]);
+    expect(await p.finish({ trialId: 't', runDir })).toEqual([path.join(runDir, ROOT_INPUTS_FILE)]);
+    expect(fs.readdirSync(runDir)).toEqual([ROOT_INPUTS_FILE]);
+    const counts = JSON.parse(fs.readFileSync(path.join(runDir, ROOT_INPUTS_FILE), 'utf8')) as unknown;
+    // ctx(): Ľ = 10 s at κ = 5 → 50 s, B → 32 MHz: both beyond the paper ranges.
+    expect(counts).toMatchObject({ decisions: 1, outOfRange: 1, clipped: { targetS: 1, bandwidthHz: 1 } });
   });
 
   test('learn: false records transitions but never updates', async () => {

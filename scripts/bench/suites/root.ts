@@ -46,6 +46,7 @@ import {
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
 import { numberArg, suiteArgs } from '../lib/args';
 import { scenarioBench } from './root/scenarios';
+import { sim2RealRows } from './root-sim2real';
 
 const SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
 /** Scenario training: the paper's network halved (128-128) to fit 15 runs in the bench's budget. */
@@ -289,6 +290,7 @@ export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
   });
   rows.push(...scen.rows);
   // Rows measured elsewhere (the live/simulated comparison of the lab) are appended here.
+  rows.push(...(await sim2RealRows({ quick, outDir: ctx.outDir, log: ctx.log })).rows);
 
   return {
     rows,

@@ -6,7 +6,7 @@
  * (context, decision, satisfaction) into a transition. packages/root's `SplitPolicy`
  * speaks `RequestConditions`; an adapter maps a `DecisionContext` onto it (README).
  */
-import type { LatencyRequirement, RecordMessage } from '@semaigc/protocol';
+import type { LatencyRequirement, PolicyInputs, RecordMessage } from '@semaigc/protocol';
 
 /** What the coordinator knows of a node when it decides. */
 export interface NodeView {
@@ -69,6 +69,12 @@ export interface SplitPolicy {
    * listed in the summary's `files.policy`. A throw is logged and the trial still ends.
    */
   finish?(ctx: PolicyFinishContext): Promise<string[]>;
+  /**
+   * What a learned policy fed its network for this request (its state, the inputs clipped
+   * into the training range), copied into the request's record as `policyInputs`. Asked
+   * once per request, after its final record and before `observe`.
+   */
+  inputsOf?(requestId: string): PolicyInputs | undefined;
 }
 
 /** Checks a decision against T̂; a policy bug becomes a failed record, not a crash. */

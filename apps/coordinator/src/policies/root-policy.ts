@@ -1,17 +1,14 @@
 /**
  * ROOT online (SemAIGC paper, section IV): the simulator-trained D3QN decides a per request
  * from the live state and keeps learning from the measured satisfaction (sim-to-real
- * fine-tuning). The learning is packages/root's `OnlineLearner`; this file maps the live
- * state onto the simulator's, pairs decisions with records, and reads and writes the
- * checkpoint files.
+ * fine-tuning). The learning is packages/root's `OnlineLearner`; this file pairs decisions
+ * with records and reads and writes the checkpoint files.
  *
- * State mapping (DecisionContext → the simulator's RequestConditions, then the checkpoint's
- * own feature ranges, so a live state is normalised exactly as in training):
- *   W̄_i = edge.stepMs / 1000 (measured, full share)      ν̄_i = edge.computeShare
- *   W̄_j = the reference device step of the paper profile  ν̄_j = W̄_j / (receiver.stepMs / 1000 / share)
- *   SNR = ctx.snrDb,  B̄ = ctx.bandwidthHz,  L̄_j = latency.minS (Ľ),  L̂ = latency.maxS
- * The receiver's measured effective step time becomes a capability relative to the
- * reference device because the simulator holds W̄_j fixed and varies ν̄_j.
+ * State mapping (root-features.ts): the lab's times are put on the training profile's time
+ * scale (κ = training edge step / the lab edge's step), normalised with the checkpoint's own
+ * feature ranges and clipped into them; the inputs that were out of range are counted per
+ * feature (`stats().clipped`, `root-inputs.json` at the end of the trial) and named in each
+ * record's `policyInputs`, with the state the network saw and κ.
  *
  * Transitions: `decide` remembers (x, a) per request; `observe` pairs it with the record's
  * satisfaction (computed by the receiver from the measured end-to-end latency) and, as x',
@@ -29,22 +26,27 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   OnlineLearner,
-  PAPER_PROFILE,
   argmax,
   createForward,
   createRng,
   mixSeed,
   parseCheckpoint,
   toCheckpoint,
-  toFeatures,
   type LoadedCheckpoint,
   type RequestConditions,
   type Rng,
 } from '@semaigc/root';
-import { describeError, type RecordMessage } from '@semaigc/protocol';
+import { describeError, type PolicyInputs, type RecordMessage } from '@semaigc/protocol';
 import { z } from 'zod';
 import { TrialConfigError } from '../errors';
 import type { Decision, DecisionContext, PolicyFinishContext, SplitPolicy } from './policy';
+import {
+  DEFAULT_LAB_LATENT_BITS,
+  PAPER_REFERENCE,
+  mapLiveState,
+  trainingConditions,
+  type TrainingReference,
+} from './root-features';
 
 export const DEFAULT_ROOT_EPSILON = 0.05;
 export const DEFAULT_ROOT_UPDATE_EVERY = 8;
@@ -52,6 +54,10 @@ export const DEFAULT_ROOT_UPDATES_PER_ROUND = 4;
 export const DEFAULT_ROOT_SEED = 1;
 /** File name of the fine-tuned checkpoint in the trial's run directory. */
 export const ROOT_FINETUNED_CHECKPOINT = 'root-checkpoint.json';
+/** File name of the out-of-range input counts in the trial's run directory. */
+export const ROOT_INPUTS_FILE = 'root-inputs.json';
+
+const positive = z.number().positive('must be > 0');
 
 export const rootPolicySchema = z.strictObject({
   kind: z.literal('root'),
@@ -62,6 +68,15 @@ export const rootPolicySchema = z.strictObject({
   updateEvery: z.number().int().min(1, 'must be >= 1').default(DEFAULT_ROOT_UPDATE_EVERY),
   updatesPerRound: z.number().int().min(1, 'must be >= 1').default(DEFAULT_ROOT_UPDATES_PER_ROUND),
   seed: z.number().int().default(DEFAULT_ROOT_SEED),
+  /**
+   * The training profile's edge step, reference device step (s) and latent bits, which set
+   * the time scale of the mapping; default the paper profile's (0.2 s, 0.368 s, 131 072).
+   */
+  reference: z
+    .strictObject({ edgeStepS: positive, deviceStepS: positive, latentBits: positive })
+    .default(PAPER_REFERENCE),
+  /** Bits of this lab's latent on the link (default: the default bundle's 4×8×8 float32). */
+  labLatentBits: positive.default(DEFAULT_LAB_LATENT_BITS),
 });
 export type RootPolicyConfig = z.output<typeof rootPolicySchema>;
 
@@ -75,6 +90,10 @@ export interface RootPolicyStats {
   lastLoss: number;
   /** Wall ms of the last update round (tfjs, in this process). */
   lastUpdateMs: number;
+  /** Decisions whose state had at least one input outside the training range. */
+  outOfRange: number;
+  /** Per feature: decisions where it was outside the training range (and clipped). */
+  clipped: Record<string, number>;
 }
 
 /** Reads and validates the checkpoint; errors name `policy.checkpoint`. */
@@ -118,6 +137,7 @@ export function loadRootCheckpoint(file: string): { ckpt: LoadedCheckpoint; id: 
 interface Pending {
   obs: Float32Array;
   action: number;
+  inputs: PolicyInputs;
 }
 
 export class RootOnlinePolicy implements SplitPolicy {
@@ -130,13 +150,16 @@ export class RootOnlinePolicy implements SplitPolicy {
   /** Null with `learn: false`: transitions are counted, nothing learns (and tfjs never loads). */
   private readonly learner: OnlineLearner | null;
   private lastObs: Float32Array | null = null;
-  private readonly counters = { decisions: 0, explored: 0, observed: 0, transitions: 0 };
+  private readonly counters = { decisions: 0, explored: 0, observed: 0, transitions: 0, outOfRange: 0 };
+  private readonly clipped: Record<string, number> = {};
+  private readonly reference: TrainingReference;
 
   constructor(private readonly cfg: RootPolicyConfig) {
     const { ckpt, id } = loadRootCheckpoint(cfg.checkpoint);
     this.ckpt = ckpt;
     this.checkpointId = id;
     this.forward = createForward(ckpt.weights);
+    this.reference = cfg.reference;
     this.rng = createRng(cfg.seed);
     this.learner = cfg.learn
       ? new OnlineLearner({
@@ -156,45 +179,45 @@ export class RootOnlinePolicy implements SplitPolicy {
       updates: learned?.updates ?? 0,
       lastLoss: learned?.lastLoss ?? Number.NaN,
       lastUpdateMs: learned?.lastUpdateMs ?? Number.NaN,
+      clipped: { ...this.clipped },
     };
   }
 
-  /** The simulator's view of the live request (see the file comment for the mapping). */
+  /** The simulator's view of the live request, in training units, before clipping (root-features.ts). */
   conditionsOf(ctx: DecisionContext): RequestConditions {
-    const edgeStepS = ctx.edge?.stepMs != null ? ctx.edge.stepMs / 1000 : PAPER_PROFILE.edgeStepS;
-    const refDeviceS = PAPER_PROFILE.deviceStepS;
-    const rxEffectiveS =
-      ctx.receiver.stepMs != null ? ctx.receiver.stepMs / 1000 / ctx.receiver.computeShare : refDeviceS;
-    return {
-      edgeStepS,
-      deviceStepS: refDeviceS,
-      snrDb: ctx.snrDb,
-      edgeShare: ctx.edge?.computeShare ?? 1,
-      deviceCapability: refDeviceS / rxEffectiveS,
-      bandwidthHz: ctx.bandwidthHz,
-      targetS: ctx.latency.minS,
-      limitS: ctx.latency.maxS,
-    };
+    return trainingConditions(ctx, this.reference, this.cfg.labLatentBits).conditions;
   }
 
-  /** Q(x, ·) for a live context (tests, dashboard). */
+  /** Q(x, ·) for a live context (tests, dashboard): the clipped state, as `decide` sees it. */
   qValues(ctx: DecisionContext): Float32Array {
-    return this.forward(toFeatures(this.conditionsOf(ctx), this.ckpt.features)).slice();
+    return this.forward(this.map(ctx).obs).slice();
+  }
+
+  private map(ctx: DecisionContext): ReturnType<typeof mapLiveState> {
+    return mapLiveState(ctx, this.ckpt.features, this.reference, this.cfg.labLatentBits);
   }
 
   decide(ctx: DecisionContext): Decision {
     this.counters.decisions++;
     if (!ctx.edge) return { edgeSteps: 0, checkpointId: this.checkpointId }; // only Local can be served
-    const obs = toFeatures(this.conditionsOf(ctx), this.ckpt.features);
+    const { obs, clipped, timeScale } = this.map(ctx);
+    if (clipped.length > 0) this.counters.outOfRange++;
+    for (const key of clipped) this.clipped[key] = (this.clipped[key] ?? 0) + 1;
     const explore = this.cfg.epsilon > 0 && this.rng.uniform() < this.cfg.epsilon;
     const action = explore ? this.rng.int(this.ckpt.grid.length) : argmax(this.forward(obs));
     if (explore) this.counters.explored++;
-    this.pending.set(ctx.requestId, { obs, action });
+    const inputs: PolicyInputs = { features: Array.from(obs), clipped, timeScale };
+    this.pending.set(ctx.requestId, { obs, action, inputs });
     this.lastObs = obs;
     // The grid is in the checkpoint's T̂; a trial with another T̂ gets the same fraction.
     const a = this.ckpt.grid[action]!;
     const scaled = Math.round((a * ctx.totalSteps) / this.ckpt.totalSteps);
     return { edgeSteps: Math.min(ctx.totalSteps, Math.max(0, scaled)), checkpointId: this.checkpointId };
+  }
+
+  /** What the network saw for a request it decided (for its record); undefined otherwise. */
+  inputsOf(requestId: string): PolicyInputs | undefined {
+    return this.pending.get(requestId)?.inputs;
   }
 
   observe(record: RecordMessage): void {
@@ -224,8 +247,23 @@ export class RootOnlinePolicy implements SplitPolicy {
   async finish(ctx: PolicyFinishContext): Promise<string[]> {
     try {
       await this.settled();
+      const inputsFile = path.join(ctx.runDir, ROOT_INPUTS_FILE);
+      await fs.promises.writeFile(
+        inputsFile,
+        JSON.stringify(
+          {
+            decisions: this.counters.decisions,
+            outOfRange: this.counters.outOfRange,
+            clipped: this.clipped,
+            features: this.ckpt.features,
+            reference: this.reference,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       const learned = this.learner?.stats();
-      if (!this.learner || !learned || learned.updates === 0) return [];
+      if (!this.learner || !learned || learned.updates === 0) return [inputsFile];
       const file = path.join(ctx.runDir, ROOT_FINETUNED_CHECKPOINT);
       const id = `${this.checkpointId}.ft${learned.updates}`.slice(-128);
       const ckpt = toCheckpoint(this.learner.weights(), {
@@ -242,7 +280,7 @@ export class RootOnlinePolicy implements SplitPolicy {
         },
       });
       await fs.promises.writeFile(file, JSON.stringify(ckpt));
-      return [file];
+      return [inputsFile, file];
     } finally {
       this.dispose();
     }

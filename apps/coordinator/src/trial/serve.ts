@@ -277,6 +277,8 @@ export async function serveRequest(t: ServeContext, index: number, receiverId: s
     env.logger.error({ requestId, err }, 'request failed inside the coordinator');
     record = failed({ code: 'INTERNAL', reason: describeError(err), edgeId: null });
   }
+  const inputs = t.policy.inputsOf?.(requestId);
+  if (inputs) record = { ...record, policyInputs: inputs };
   return { record, context, decision: decision ?? { edgeSteps: 0 } };
 }
 

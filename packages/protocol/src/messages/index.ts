@@ -152,3 +152,4 @@ export * from './trial';
 export * from './error';
 export * from './preview';
 export * from './step-time';
+export * from './policy-inputs';

@@ -20,6 +20,7 @@ import {
 import { PROTOCOL_VERSION } from '../version';
 import type { ChannelConfig } from '../channel-config';
 import { DELIVERIES, MAX_PROMPT_LENGTH, type RequestBody } from './request';
+import { policyInputsSchema } from './policy-inputs';
 import { stepTimeSchema } from './step-time';
 import type { Capabilities } from './common';
 
@@ -104,6 +105,8 @@ export const recordSchema = z
     completedAt: epochMs,
     /** The stated per-step times the request ran under (request.stepTime); absent: as measured. */
     stepTime: stepTimeSchema.optional(),
+    /** A learned policy's view of this request (policy-inputs.ts); absent for other policies. */
+    policyInputs: policyInputsSchema.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.edgeSteps > r.totalSteps) {

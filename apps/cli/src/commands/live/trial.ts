@@ -3,12 +3,15 @@
  * API (POST /api/trials), following its progress until it ends (re-attaching when the
  * coordinator restarts, live/trial-watch.ts), then prints the summary. Exits 0 for a
  * completed trial, 2 for one that ended aborted or failed, 1 when it could not follow it.
+ * With `--sim` the same config runs on virtual nodes instead (sim/sim-trial.ts), writing the
+ * same run folder; no coordinator is involved.
  * `semaigc trial check <config>` validates a config file without running it.
  */
 import { Command, Option } from 'commander';
 import { loadTrialConfig, renderSummaryTable } from '@semaigc/coordinator';
 import { DEFAULT_TRIAL_WATCH, watchTrial } from '../../live/trial-watch';
-import { int } from './options';
+import { DEFAULT_SIM_CALIBRATION, runSimulated, type SimRunOptions } from '../../sim/sim-run';
+import { bundleOption, int, share } from './options';
 import { tokenOption } from './security-options';
 
 /** Exit status of a trial that ran to its end but did not complete (aborted, failed). */
@@ -18,6 +21,13 @@ async function json<T>(res: Response, what: string): Promise<T> {
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(body)}`);
   return body as T;
+}
+
+interface TrialRunOptions extends SimRunOptions {
+  coordinator: string;
+  token?: string;
+  reattach: number;
+  sim?: boolean;
 }
 
 export function trialCommand(): Command {
@@ -38,8 +48,44 @@ export function trialCommand(): Command {
         .default(DEFAULT_TRIAL_WATCH.reattachS)
         .argParser(int('--reattach', 0, 86_400)),
     )
-    .action(async (file: string, o: { coordinator: string; token?: string; reattach: number }) => {
+    .option(
+      '--sim',
+      'run the config in simulation on virtual nodes (the measured calibration) instead of a lab',
+    )
+    .option(
+      '--calibration <file>',
+      "--sim: the split benchmark's JSON (quality surface, model timings)",
+      DEFAULT_SIM_CALIBRATION,
+    )
+    .option(
+      '--lab-timing <records>',
+      "--sim: a live trial's records.jsonl (or run folder) to time the virtual nodes like that lab (default: the calibration's model timings, no lab overhead)",
+    )
+    .addOption(
+      new Option('--receivers <n>', '--sim: virtual receivers (unless the config names them)')
+        .default(1)
+        .argParser(int('--receivers', 1, 10_000)),
+    )
+    .addOption(
+      new Option('--edge-share <p>', "--sim: the virtual edge's compute share")
+        .default(1)
+        .argParser(share('--edge-share')),
+    )
+    .addOption(
+      new Option('--receiver-share <p>', "--sim: the virtual receivers' compute share")
+        .default(1)
+        .argParser(share('--receiver-share')),
+    )
+    .option('--runs <dir>', '--sim: where runs/<trial-id>/ goes', 'runs')
+    .addOption(bundleOption())
+    .action(async (file: string, o: TrialRunOptions) => {
       const config = await loadTrialConfig(file);
+      if (o.sim) {
+        const summary = await runSimulated(config, o);
+        process.stdout.write(renderSummaryTable(summary) + '\n');
+        process.stdout.write(`simulated on virtual nodes: ${summary.runDir}/sim.json says how\n`);
+        return;
+      }
       const base = o.coordinator.replace(/\/+$/, '');
       const started = await json<{ trialId: string }>(
         await fetch(`${base}/api/trials`, {
