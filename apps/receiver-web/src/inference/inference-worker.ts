@@ -7,6 +7,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { loadOrt, type Ort } from '../ort-env';
 import {
+  asWire,
   fromWire,
   type WireTensor,
   type WorkerReply,
@@ -37,15 +38,14 @@ function needSession(id: number): InferenceSession {
 }
 
 /** A tensor's data as a typed array that owns its whole buffer, so it can be transferred. */
-function toWire(t: Tensor): WireTensor {
-  if (t.type !== 'float32' && t.type !== 'int32') throw new Error(`output dtype ${t.type} is not supported`);
-  const src = t.data as Float32Array | Int32Array;
+function toWire(t: Tensor, name: string): WireTensor {
+  const w = asWire(t, `output '${name}'`);
+  const src = w.data;
   const owns =
     src.byteOffset === 0 &&
     src.byteLength === src.buffer.byteLength &&
     !(src.buffer instanceof SharedArrayBuffer);
-  const data = owns ? src : src.slice();
-  return { type: t.type, dims: t.dims, data };
+  return owns ? w : ({ ...w, data: src.slice() } as WireTensor);
 }
 
 async function serve(req: WorkerRequest): Promise<[WorkerResults[keyof WorkerResults], Transferable[]]> {
@@ -83,7 +83,7 @@ async function serve(req: WorkerRequest): Promise<[WorkerResults[keyof WorkerRes
       const outputs: Record<string, WireTensor> = {};
       const transfer: Transferable[] = [];
       for (const [name, t] of Object.entries(out)) {
-        outputs[name] = toWire(t);
+        outputs[name] = toWire(t, name);
         transfer.push(outputs[name].data.buffer as ArrayBuffer);
         t.dispose();
       }

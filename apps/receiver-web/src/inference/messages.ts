@@ -23,17 +23,37 @@ export interface OrtSetup {
   proxy?: boolean;
 }
 
-export interface WireTensor {
-  type: 'float32' | 'int32';
-  dims: readonly number[];
-  data: Float32Array | Int32Array;
-}
+/**
+ * float32/int32 for the project's bundle; int64 (CLIP input_ids, Optimum's timestep) and
+ * float16 (half-precision exports, binary16 bits) for standard Stable Diffusion exports.
+ */
+export type WireTensor =
+  | { type: 'float32'; dims: readonly number[]; data: Float32Array }
+  | { type: 'int32'; dims: readonly number[]; data: Int32Array }
+  | { type: 'int64'; dims: readonly number[]; data: BigInt64Array }
+  | { type: 'float16'; dims: readonly number[]; data: Uint16Array };
+
+export const WIRE_TYPES: readonly WireTensor['type'][] = ['float32', 'int32', 'int64', 'float16'];
 
 /** Rebuilds a wire tensor with `T`, onnxruntime-web's Tensor class of the receiving side. */
 export function fromWire(T: typeof Tensor, w: WireTensor): Tensor {
-  return w.type === 'float32'
-    ? new T('float32', w.data as Float32Array, w.dims)
-    : new T('int32', w.data as Int32Array, w.dims);
+  switch (w.type) {
+    case 'float32':
+      return new T('float32', w.data, w.dims);
+    case 'int32':
+      return new T('int32', w.data, w.dims);
+    case 'int64':
+      return new T('int64', w.data, w.dims);
+    case 'float16':
+      return new T('float16', w.data, w.dims);
+  }
+}
+
+/** A tensor as a wire tensor (its data not copied); throws for dtypes the wire does not carry. */
+export function asWire(t: Tensor, what: string): WireTensor {
+  if (!(WIRE_TYPES as readonly string[]).includes(t.type))
+    throw new TypeError(`${what}: dtype ${t.type} is not supported by the inference worker`);
+  return { type: t.type, dims: t.dims, data: t.data } as WireTensor;
 }
 
 export interface SessionInfo {

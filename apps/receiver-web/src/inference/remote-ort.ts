@@ -9,6 +9,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { InferenceWorkerError } from '../errors';
 import type { RunClock } from './run-clock';
 import {
+  asWire,
   fromWire,
   type OrtSetup,
   type RunResult,
@@ -76,12 +77,6 @@ export class InferenceWorker {
   }
 }
 
-function toWire(name: string, t: Tensor): WireTensor {
-  if (t.type === 'float32') return { type: 'float32', dims: t.dims, data: t.data as Float32Array };
-  if (t.type === 'int32') return { type: 'int32', dims: t.dims, data: t.data as Int32Array };
-  throw new TypeError(`feed '${name}': dtype ${t.type} is not supported by the inference worker`);
-}
-
 class RemoteSession implements InferenceSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -104,7 +99,7 @@ class RemoteSession implements InferenceSession {
     fetchesOrOptions?: InferenceSession.FetchesType | InferenceSession.RunOptions,
   ): Promise<InferenceSession.ReturnType> {
     const wire: Record<string, WireTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) wire[name] = toWire(name, t);
+    for (const [name, t] of Object.entries(feeds)) wire[name] = asWire(t, `feed '${name}'`);
     // Only output names are forwarded; preallocated output tensors stay a main-thread feature.
     const fetches = Array.isArray(fetchesOrOptions) ? fetchesOrOptions : undefined;
     const res: RunResult = await this.w.call('run', { session: this.info.session, feeds: wire, fetches });

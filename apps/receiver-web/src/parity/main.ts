@@ -11,7 +11,9 @@ import {
   FIXTURE_INDEX_FILE,
   FixtureReader,
   PARITY_TOLERANCE,
+  STANDARD_LAYOUT,
   SplitPipeline,
+  readManifest,
   runParity,
   urlBundleSource,
   type ParityCheck,
@@ -62,10 +64,14 @@ async function main(): Promise<void> {
     const ort = await loadOrt({ build: DEFAULT_WASM_BUILD, threads });
     // No Cache API here: parity checks the bytes the server serves now.
     const source = urlBundleSource(new URL(config.bundleUrl, location.href).href, { cacheName: null });
+    const manifest = await readManifest(source);
+    const fixtures = new FixtureReader(source, manifest.fixtures ?? FIXTURE_INDEX_FILE);
+    // A standard export's fixtures may run at another size than its default (tiny-sd: 64x64).
+    const size = (await fixtures.index()).cases[0]?.['image_size'] as [number, number] | undefined;
     pipe = await SplitPipeline.load(source, ort, {
       sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+      ...(manifest.layout === STANDARD_LAYOUT && size ? { imageSize: size } : {}),
     });
-    const fixtures = new FixtureReader(source, pipe.bundle.manifest.fixtures ?? FIXTURE_INDEX_FILE);
     await runParity(pipe, fixtures, (c) => {
       cases.push(c);
       body.append(row(c));
