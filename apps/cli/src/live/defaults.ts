@@ -5,6 +5,7 @@
  * reference, and a latency band scaled to the small default model (the paper's 5–25 s band
  * is for Stable Diffusion on a GPU).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrialConfigInput } from '@semaigc/coordinator';
 
@@ -24,3 +25,23 @@ export const DEFAULT_LAB_TRIAL: TrialConfigInput = {
 
 /** Where the browser receiver's build lives (served at /r/). */
 export const RECEIVER_WEB_ROOT = path.resolve(__dirname, '..', '..', '..', 'receiver-web', 'dist');
+
+/**
+ * Prompts of the default trial for a standard Stable Diffusion export, which has no caption
+ * grammar to draw prompts from (the project bundle's manifest names one).
+ */
+export const STANDARD_EXPORT_PROMPTS = [
+  'a photograph of an astronaut riding a horse',
+  'a red bicycle leaning against a blue wall',
+  'a bowl of fruit on a wooden table, oil painting',
+  'a lighthouse on a cliff at sunset',
+];
+
+/** The default trial for `bundleDir`: grammar prompts, or a fixed list for a standard export. */
+export function defaultLabTrial(bundleDir: string | undefined): TrialConfigInput {
+  const standard =
+    bundleDir !== undefined &&
+    !fs.existsSync(path.join(bundleDir, 'manifest.json')) &&
+    fs.existsSync(path.join(bundleDir, 'model_index.json'));
+  return standard ? { ...DEFAULT_LAB_TRIAL, prompts: STANDARD_EXPORT_PROMPTS } : DEFAULT_LAB_TRIAL;
+}

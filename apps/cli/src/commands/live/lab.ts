@@ -29,7 +29,7 @@ import {
   startNatsServer,
 } from '@semaigc/node-kit';
 import { startReceivers } from '@semaigc/receiver-node';
-import { DEFAULT_LAB_TRIAL, RECEIVER_WEB_ROOT } from '../../live/defaults';
+import { RECEIVER_WEB_ROOT, defaultLabTrial } from '../../live/defaults';
 import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
 import { dataDirOption, tokenOption } from './security-options';
@@ -240,7 +240,7 @@ export function labCommand(): Command {
         } else if (o.runTrial) {
           const chosen: TrialConfigInput | TrialConfig = o.trial
             ? await loadTrialConfig(o.trial)
-            : { ...DEFAULT_LAB_TRIAL, ...(o.requests ? { requestsPerReceiver: o.requests } : {}) };
+            : { ...defaultLabTrial(o.bundle), ...(o.requests ? { requestsPerReceiver: o.requests } : {}) };
           const config = o.stepTime
             ? { ...chosen, stepTime: { edgeS: o.stepTime[0]!, receiverS: o.stepTime[1]! } }
             : chosen;
