@@ -5,6 +5,7 @@
  * caught by it complete after the reconnect or end in records with clear codes (nothing
  * lost); once NATS is back, a new trial is served in full. Needs `npm run build` (the CLI's dist).
  */
+import * as fs from 'node:fs';
 import { type NodeProcess, type ProcessLab, startProcessLab } from './process-lab';
 import { natsOutage } from './scenarios';
 
@@ -31,6 +32,9 @@ test('NATS down 30 s: processes stay up and reconnect, failures carry clear code
     retries: { max: 1, receiverGraceS: 5, edgeGraceS: 5 },
     afterwards: 3,
   });
+  // What the run measured, for a report (SEMAIGC_FAULT_MEASURE=<file>).
+  const out = process.env['SEMAIGC_FAULT_MEASURE'];
+  if (out) fs.writeFileSync(out, JSON.stringify({ ...m, summary: undefined, log: lab.log }) + '\n');
   expect(m.summary.status).toBe('completed');
   expect(m.records).toBe(m.issued);
   expect(m.lost).toBe(0);
