@@ -9,9 +9,10 @@
  *      reference run): its records time the virtual nodes (`--lab-timing`), so the trials
  *      compared below are not the ones the simulator was timed on;
  *   2. the default lab trial (infra/trials/snr-sweep.yaml, = `semaigc lab`'s default);
- *   3. the ROOT trials (infra/trials/root-online.yaml on the lab's own time scale, and
- *      root-paper-regime.yaml with steps padded to the paper's 0.2/0.368 s) from a
- *      paper-profile checkpoint trained here (or `checkpoint`), learning online in both runs.
+ *   3. the ROOT trials (infra/trials/root-online.yaml on the lab's own time scale, learning
+ *      online and, as a control for the learner's own cost on the coordinator's event loop,
+ *      frozen; root-paper-regime.yaml with steps padded to the paper's 0.2/0.368 s) from a
+ *      paper-profile checkpoint trained here (or `checkpoint`).
  *
  * Rows: `sim-to-real max bucket gap` (median = the largest bucket gap over both trials,
  * target ≤ 0.05), and one row per trial with its per-bucket values. The records stay in
@@ -147,6 +148,15 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
     [
       'ROOT online, lab time scale',
       withCheckpoint({ ...rootOnline, id: 'root-online', requestsPerReceiver: requests }),
+    ],
+    [
+      'ROOT online, lab time scale, frozen network',
+      withCheckpoint({
+        ...rootOnline,
+        id: 'root-online-frozen',
+        requestsPerReceiver: requests,
+        policy: { ...rootOnline.policy, learn: false },
+      }),
     ],
     [
       'ROOT, paper regime (steps padded to 0.2/0.368 s)',
