@@ -8,7 +8,10 @@
  * `semaigc trial check <config>` validates a config file without running it.
  */
 import { Command, Option } from 'commander';
-import { loadTrialConfig, renderSummaryTable } from '@semaigc/coordinator';
+import * as path from 'node:path';
+import { loadTrialConfig, renderSummaryTable, type TrialSummary } from '@semaigc/coordinator';
+import { readJson } from '../../node/files';
+import { compareSummaries, gapTable } from '../../sim/sim-gap';
 import { DEFAULT_TRIAL_WATCH, watchTrial } from '../../live/trial-watch';
 import { DEFAULT_SIM_CALIBRATION, runSimulated, type SimRunOptions } from '../../sim/sim-run';
 import { bundleOption, int, share } from './options';
@@ -24,6 +27,7 @@ async function json<T>(res: Response, what: string): Promise<T> {
 }
 
 interface TrialRunOptions extends SimRunOptions {
+  compare?: string;
   coordinator: string;
   token?: string;
   reattach: number;
@@ -77,12 +81,22 @@ export function trialCommand(): Command {
         .argParser(share('--receiver-share')),
     )
     .option('--runs <dir>', '--sim: where runs/<trial-id>/ goes', 'runs')
+    .option(
+      '--compare <run-dir>',
+      '--sim: a live run of the same config (its summary.json): print live vs simulated satisfaction per SNR bucket',
+    )
     .addOption(bundleOption())
     .action(async (file: string, o: TrialRunOptions) => {
       const config = await loadTrialConfig(file);
       if (o.sim) {
         const summary = await runSimulated(config, o);
         process.stdout.write(renderSummaryTable(summary) + '\n');
+        if (o.compare) {
+          const live = readJson(path.join(o.compare, 'summary.json')) as TrialSummary;
+          process.stdout.write(
+            `live ${o.compare} vs simulated:\n${gapTable(compareSummaries(live, summary))}\n`,
+          );
+        }
         process.stdout.write(`simulated on virtual nodes: ${summary.runDir}/sim.json says how\n`);
         return;
       }
