@@ -9,6 +9,7 @@ const BROWSER_SAFE = [
   'packages/asp',
   'packages/protocol',
   'packages/channel',
+  'packages/datachannel',
   'packages/diffusion',
   'packages/metrics',
   'packages/receiver',

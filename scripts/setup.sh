@@ -4,7 +4,8 @@
 # Idempotent: run it again at any time.
 #
 #   scripts/setup.sh              nats-server, chromium, python3-torch, python3-onnx, python3-pil,
-#                                 OpenBLAS and dataset-fashion-mnist from Debian; npm ci; build
+#                                 OpenBLAS and dataset-fashion-mnist from Debian; npm ci; build;
+#                                 the mediasoup worker (scripts/mediasoup: cached, prebuilt or built)
 #   scripts/setup.sh --pretrain   the same (kept as an alias: the pre-training tools are now default,
 #                                 because npm test runs the pipeline's quick test)
 #   scripts/setup.sh --help
@@ -14,7 +15,7 @@ for arg in "$@"; do
   case "$arg" in
     --pretrain) ;; # accepted for old instructions; everything it added is installed by default now
     -h | --help)
-      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -43,6 +44,10 @@ step "Debian packages"
 # OpenBLAS: without it Debian's torch falls back to the reference BLAS (about 3x slower training).
 # dataset-fashion-mnist: the photographs in the training data (/usr/share/datasets/fashion-mnist).
 APT_PKGS=(nats-server chromium python3-torch python3-onnx python3-pil libopenblas0-pthread dataset-fashion-mnist)
+# The mediasoup worker's build from source and its shared libraries (scripts/mediasoup/README.md);
+# iproute2: the SFU's shaped-link test (network namespace + tc tbf).
+APT_PKGS+=(g++ ninja-build pkg-config curl iproute2 libuv1-dev libssl-dev libsrtp2-dev libabsl-dev
+  libflatbuffers-dev flatbuffers-compiler)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -67,7 +72,16 @@ echo "node $(node -v), npm $(npm -v)"
 step "npm ci (onnxruntime-node CUDA download skipped)"
 export ONNXRUNTIME_NODE_INSTALL=skip
 export ONNXRUNTIME_NODE_INSTALL_CUDA=skip
+# mediasoup's postinstall (a GitHub download, then pip) cannot run offline: the root package.json
+# denies it in allowScripts, and npm versions that ignore allowScripts see MEDIASOUP_WORKER_BIN set
+# (the variable the postinstall checks first) and skip it. The worker is the next step's.
+MEDIASOUP_WORKER_BIN="$(scripts/mediasoup/build-worker.sh --print-path)"
+export MEDIASOUP_WORKER_BIN
 npm ci --no-audit --no-fund
+
+step "mediasoup worker (scripts/mediasoup/build-worker.sh: cached, prebuilt or built from the npm sources)"
+scripts/mediasoup/build-worker.sh
+echo "MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN}"
 
 step "build (tsc -b, dependency order)"
 npm run build

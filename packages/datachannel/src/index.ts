@@ -1,1 +1,16 @@
-export {};
+export * from './errors';
+export {
+  PACKET_MAGIC,
+  PACKET_VERSION,
+  PACKET_HEADER_BYTES,
+  DEFAULT_PACKET_BYTES,
+  MAX_PACKETS_PER_PAYLOAD,
+  encodePacket,
+  decodePacket,
+  stampSentAt,
+  type PacketHeader,
+  type LatentPacket,
+} from './packet';
+export { packetizeLatent, elementsPerPacket, type PacketizeOptions } from './packetize';
+export { LatentAssembler, type AssembledLatent } from './assemble';
+export { lossPattern, lossMaskFromSeqs, type LossPattern } from './stats';

@@ -1,0 +1,1 @@
+/* Empty translation unit: see meson.build. */
