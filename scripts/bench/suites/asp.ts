@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- asp [--run <dir>] [--episodes 3] [--seeds 1,2,3,4,5] [--quick] [--live]` (build
- * first: `npx tsc -b packages/asp`): every ASP-selection policy on the D2SAC paper's
- * setting (profile agod-code), one row per policy with the Table III / V metrics.
+ * `npm run bench -- asp [--run <dir>] [--episodes 3] [--seeds 1,2,3,4,5] [--quick] [--live
+ * [--live-profile <file>] [--live-run <dir>] [--live-trials <k>]]` (build first:
+ * `npx tsc -b packages/asp`): every ASP-selection policy on the D2SAC paper's setting
+ * (profile agod-code), one row per policy with the Table III / V metrics; with --live, the
+ * live lab's rows too (asp-live.ts).
  *
  * Learners come from the checkpoints of `semaigc asp train` in --run (default
  * runs/asp/latest); a learner without a checkpoint for a seed is left out for that seed (its
@@ -133,7 +135,19 @@ export default async function asp(ctx: SuiteContext): Promise<SuiteResult> {
     };
   });
   // The live lab's rows (asp-live.ts): a short 4-edge crash trial per selector.
-  if (ctx.args.includes('--live')) rows.push(...(await liveRows(ctx, option(ctx.args, '--live-profile'))));
+  if (ctx.args.includes('--live')) {
+    const profileFile = option(ctx.args, '--live-profile');
+    const runDir = option(ctx.args, '--live-run');
+    const trials = Number(option(ctx.args, '--live-trials') ?? 1);
+    if (!Number.isInteger(trials) || trials < 1) throw new TypeError('--live-trials must be an integer >= 1');
+    rows.push(
+      ...(await liveRows(ctx, {
+        trials,
+        ...(profileFile ? { profileFile } : {}),
+        ...(runDir ? { runDir } : {}),
+      })),
+    );
+  }
   return {
     rows,
     extra: {

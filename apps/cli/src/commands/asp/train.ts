@@ -11,7 +11,7 @@ import { ASP_PROFILES, LEARNER_NAMES, resolveTrainConfig, type LearnerName } fro
 import { TF_BACKENDS, type TfBackend } from '@semaigc/root';
 import { writeJson } from '../../node/files';
 import { initNodeTensorflow } from '../../node/tf-node';
-import { parseInteger } from '../root/options';
+import { parseInteger, parseNumber } from '../root/options';
 import {
   budgetConfig,
   checkpointName,
@@ -27,6 +27,8 @@ interface TrainOptions extends BudgetOptions {
   policies: LearnerName[];
   seeds: number[];
   profile: string;
+  arrivalRate?: number;
+  episodeSeconds?: number;
   denoisingSweep?: number[];
   backend: TfBackend;
   out?: string;
@@ -75,6 +77,16 @@ export function trainCommand(): Command {
       'agod-code',
     )
     .option(
+      '--arrival-rate <per-s>',
+      "task arrivals per second instead of the profile's (a calibrated profile's is a placeholder: set the live trial's)",
+      parseNumber(1e-9, 1e6),
+    )
+    .option(
+      '--episode-seconds <s>',
+      "episode length instead of the profile's (tasks per episode ≈ arrival rate × length)",
+      parseNumber(1e-6, 1e12),
+    )
+    .option(
       '--denoising-sweep <list>',
       "also train D2SAC with each of these denoising steps (Fig. 7), e.g. '1,2,3,4,5,10,15'",
       parseIntList(1),
@@ -86,12 +98,18 @@ export function trainCommand(): Command {
   addBudgetOptions(cmd);
   return cmd.action(async (o: TrainOptions) => {
     const log = (line: string): void => void process.stderr.write(`[asp train] ${line}\n`);
-    const profile = loadAspProfile(o.profile);
+    const profile = loadAspProfile(o.profile, {
+      ...(o.arrivalRate !== undefined ? { arrivalRate: o.arrivalRate } : {}),
+      ...(o.episodeSeconds !== undefined ? { episodeSeconds: o.episodeSeconds } : {}),
+    });
     const config = budgetConfig(o);
     const resolved = resolveTrainConfig(config);
     const dir = o.out ? path.resolve(o.out) : path.resolve('runs', 'asp', o.id);
     const backend = await initNodeTensorflow(o.backend);
-    log(`profile ${profile.name}, seeds ${o.seeds.join(',')}, backend ${backend} → ${dir}`);
+    log(
+      `profile ${profile.name} (${profile.arrivalRate} arrivals/s over ${profile.episodeSeconds} s), seeds`,
+    );
+    log(`seeds ${o.seeds.join(',')}, backend ${backend} → ${dir}`);
     log(`budget: ${describeBudget(resolved)}`);
     const runs: Record<string, unknown>[] = [];
     const started = performance.now();
