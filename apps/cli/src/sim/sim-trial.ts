@@ -179,19 +179,19 @@ export async function simulateTrial(cfg: TrialConfig, o: SimTrialOptions): Promi
         timing: timing.source,
         calibration: o.calibrationSource,
         qualityNoiseStd: o.model.profile.quality.noiseStd,
-        edge: { id: edge.id, share: edge.share, stepMs: edge.stepMs, statedMs: edge.statedMs },
-        receivers: receivers.map((r) => ({
-          id: r.id,
-          share: r.share,
-          stepMs: r.stepMs,
-          statedMs: r.statedMs,
-        })),
+        // stepMs: the measured median step; announcedMs: what the policy was shown (full share).
+        edge: describe(edge),
+        receivers: receivers.map(describe),
       },
       null,
       2,
     ) + '\n',
   );
   return summary;
+}
+
+function describe(n: VirtualNode): Record<string, unknown> {
+  return { id: n.id, share: n.share, stepMs: n.stepMs, announcedMs: n.announcedMs, statedMs: n.statedMs };
 }
 
 interface ServeState {
