@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseRecord, type RecordMessage } from '@semaigc/protocol';
 import { PAPER_PROFILE, checkpointOf, initTensorflow, trainD3qn } from '@semaigc/root';
 import { startNatsServer, type NatsServer } from '@semaigc/testkit';
-import { type CoordinatorHandle, startCoordinator, type TrialConfigInput } from '../src';
+import { type CoordinatorHandle, RECORD_CSV_COLUMNS, startCoordinator, type TrialConfigInput } from '../src';
 import { ROOT_INPUTS_FILE } from '../src/policies/root-policy';
 import { captureLogger, caps, TestEdge, TestReceiver, until } from './helpers';
 
@@ -103,6 +103,12 @@ test('a requirement beyond the training range on the lab time scale is clipped, 
       expect(x).toBeLessThanOrEqual(1);
     }
   }
+  // The CSV has them too (appended columns).
+  const csv = fs.readFileSync(summary.files.csv, 'utf8').trim().split('\n');
+  const col = RECORD_CSV_COLUMNS.indexOf('policyInputs.clipped');
+  expect(col).toBeGreaterThan(0);
+  expect(csv[0]!.split(',')[col]).toBe('policyInputs.clipped');
+  expect(csv[1]).toContain('targetS');
   const inputs = path.join(summary.runDir, ROOT_INPUTS_FILE);
   expect(summary.files.policy).toContain(inputs);
   expect(JSON.parse(fs.readFileSync(inputs, 'utf8'))).toMatchObject({

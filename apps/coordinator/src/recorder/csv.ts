@@ -68,6 +68,11 @@ export const RECORD_CSV_COLUMNS: readonly string[] = [
   ...CAPS.map((c) => `edge.${c}`),
   'startedAt',
   'completedAt',
+  // Appended, so earlier columns keep their places: stated step times, a learned policy's inputs.
+  'stepTime.edgeMs',
+  'stepTime.receiverMs',
+  'policyInputs.timeScale',
+  'policyInputs.clipped',
 ];
 
 function get(obj: unknown, dotted: string): unknown {
