@@ -51,6 +51,7 @@ function state(patch: Partial<ScenarioState> = {}): ScenarioState {
     targetS: 20,
     limitS: 40,
     queueWaitS: 0,
+    edgeBacklogS: 0,
     deviceWaitS: 0,
     edgeCalendar: null,
     deviceCalendar: null,

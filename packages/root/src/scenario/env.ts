@@ -127,6 +127,7 @@ export class ScenarioEnv {
       targetS,
       limitS: Math.max(targetS, Math.min(spec.dynamics.bandFactor * targetS, spec.failureLimitS)),
       queueWaitS: spec.contention ? this.edge.waitAt(this.clock) : 0,
+      edgeBacklogS: spec.contention ? this.edge.backlogAt(this.clock) : 0,
       deviceWaitS: spec.contention ? this.devices[receiver]!.waitAt(this.clock) : 0,
       edgeCalendar: spec.contention ? this.edge : null,
       deviceCalendar: spec.contention ? this.devices[receiver]! : null,

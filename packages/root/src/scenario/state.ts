@@ -19,6 +19,8 @@ export interface ScenarioState {
   limitS: number;
   /** Time until the edge finishes the work queued before this request, s (0 without contention). */
   queueWaitS: number;
+  /** Edge work booked from now on, s, gaps excluded (0 without contention): the queue's length, where queueWaitS is only its first busy stretch. */
+  edgeBacklogS: number;
   /** Time until this receiver's device is free, s (0 without contention). */
   deviceWaitS: number;
   /** The edge's and this device's bookings with contention (null without): predictors clone them, never book on them. */
@@ -27,7 +29,15 @@ export interface ScenarioState {
 }
 
 export interface ScenarioFeature {
-  key: 'snrDb' | 'edgeShare' | 'deviceCapability' | 'bandwidthHz' | 'targetS' | 'queueWaitS' | 'deviceWaitS';
+  key:
+    | 'snrDb'
+    | 'edgeShare'
+    | 'deviceCapability'
+    | 'bandwidthHz'
+    | 'targetS'
+    | 'queueWaitS'
+    | 'edgeBacklogS'
+    | 'deviceWaitS';
   min: number;
   max: number;
 }
@@ -39,6 +49,7 @@ export const SCENARIO_FEATURES: readonly ScenarioFeature[] = [
   { key: 'bandwidthHz', min: 0, max: 20e6 },
   { key: 'targetS', min: 5, max: 25 },
   { key: 'queueWaitS', min: 0, max: 30 },
+  { key: 'edgeBacklogS', min: 0, max: 60 },
   { key: 'deviceWaitS', min: 0, max: 30 },
 ];
 
