@@ -230,6 +230,15 @@ describe('measured quality surface (packages/diffusion/docs)', () => {
     expect(Math.abs(mean)).toBeLessThan(3 * se);
   });
 
+  it('reads another receiver variant from split.json (no per-image samples: one caption class)', () => {
+    const other = measuredQuality(
+      loadMeasuredSurface(readDoc('split.json'), readDoc('split-calibration.json'), 'finetune'),
+    );
+    expect(other.captions).toBe(1);
+    const at = (snrDb: number): number => other.passVector({ kind: 'split', edgeSteps: 10, snrDb })[0]!;
+    expect(at(15)).toBeGreaterThan(at(-6));
+  });
+
   it('names the file and field of a bad input', () => {
     expect(() => loadMeasuredSurface({ rows: [] }, readDoc('split-calibration.json'))).toThrow(/split\.json/);
     expect(() =>

@@ -12,7 +12,9 @@
  * The gate passes an attempt when consistency ≥ the calibration's threshold AND PSNR ≥
  * `fidelityThresholdDb`. Consistency is drawn from the measured images of the request's
  * caption (its seeds, interpolated linearly in a and in dB between measured cells), so
- * regenerations are correlated per caption as measured. PSNR is drawn N(median, σ) with σ
+ * regenerations are correlated per caption as measured (for another variant, which has no
+ * per-image samples: N(mean, σ from the mean's interval), uncorrelated, and a clean image
+ * read from a = 2). PSNR is drawn N(median, σ) with σ
  * from the median's interval (σ ≈ √n·(hi − lo)/(2·1.96)/1.2533, n = captions), independent
  * per attempt: the benchmark keeps no per-image PSNR, so neither its shape nor its caption
  * correlation is known. For a = 20 (not in split.json) the PSNR is extrapolated linearly from
@@ -33,6 +35,8 @@ export interface SurfaceCell {
   edgeSteps: number;
   snrDb: number;
   consistency: number;
+  /** Per-image spread of consistency from its 95% interval (σ ≈ √n·(hi − lo)/3.92). */
+  consistencyStd: number;
   psnrMedian: number;
   psnrStd: number;
 }
@@ -62,6 +66,8 @@ const rowSchema = z.object({
   psnrMedianLo: z.number(),
   psnrMedianHi: z.number(),
   consistency: z.number(),
+  consistencyLo: z.number(),
+  consistencyHi: z.number(),
 });
 const ablationSchema = z.object(
   {
@@ -98,6 +104,7 @@ export function loadMeasuredSurface(
       edgeSteps: r.edgeSteps,
       snrDb: r.snrDb,
       consistency: r.consistency,
+      consistencyStd: (Math.sqrt(captions) * (r.consistencyHi - r.consistencyLo)) / (2 * 1.96),
       psnrMedian: r.psnrMedian,
       psnrStd: (Math.sqrt(captions) * (r.psnrMedianHi - r.psnrMedianLo)) / (2 * 1.96) / 1.2533,
     }));
@@ -156,7 +163,7 @@ function fillBetweenSplits(samples: Float64Array[][], measured: number[], T: num
 /** Bilinear lookup of a cell field over (a, SNR), clamped in SNR; a extrapolated past the last split. */
 export function surfaceAt(
   s: MeasuredSurface,
-  field: 'consistency' | 'psnrMedian' | 'psnrStd',
+  field: 'consistency' | 'consistencyStd' | 'psnrMedian' | 'psnrStd',
   a: number,
   snrDb: number,
 ): number {
@@ -206,7 +213,10 @@ export function measuredQuality(s: MeasuredSurface, options: MeasuredQualityOpti
       const out = new Float64Array(captions);
       for (let c = 0; c < captions; c++) {
         if (!s.samples) {
-          out[c] = normalCdf((surfaceAt(s, 'consistency', a, s.snrsDb[si]!) - cThr) / 0.15);
+          // No per-image samples for this variant: N(mean, σ from the interval), no caption correlation.
+          const snr = s.snrsDb[si]!;
+          const std = Math.max(1e-6, surfaceAt(s, 'consistencyStd', a, snr));
+          out[c] = normalCdf((surfaceAt(s, 'consistency', a, snr) - cThr) / std);
           continue;
         }
         let k = 0;
