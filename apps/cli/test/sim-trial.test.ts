@@ -188,3 +188,36 @@ test('ROOT decides in simulation as live: its inputs (clipped, κ) in every reco
   expect(inputs).toBeDefined();
   expect(JSON.parse(fs.readFileSync(inputs!, 'utf8'))).toMatchObject({ decisions: 6 });
 }, 60_000);
+
+test('compareSummaries: gaps per bucket both runs served, the largest of them, and the unmatched ones listed', () => {
+  const summary = (buckets: [number, number, number][]): TrialSummary =>
+    ({
+      satisfactionMean: 0.9,
+      bySnr: buckets.map(([minDb, requests, satisfactionMean]) => ({
+        bucket: `[${minDb}, ${minDb + 3})`,
+        minDb,
+        maxDb: minDb + 3,
+        requests,
+        satisfactionMean,
+      })),
+    }) as unknown as TrialSummary;
+  const live = summary([
+    [-6, 5, 0.8],
+    [0, 4, 1],
+    [6, 2, 0.5],
+  ]);
+  const sim = summary([
+    [-6, 5, 0.72],
+    [0, 4, 0.97],
+    [12, 3, 1],
+  ]);
+  const g = compareSummaries(live, sim);
+  expect(g.n).toBe(2);
+  expect(g.maxGap).toBeCloseTo(0.08, 12);
+  expect(g.buckets.map((b) => [b.minDb, b.gap === null ? null : Number(b.gap.toFixed(6))])).toEqual([
+    [-6, 0.08],
+    [0, 0.03],
+    [6, null],
+    [12, null],
+  ]);
+});
