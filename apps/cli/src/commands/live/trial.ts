@@ -38,7 +38,9 @@ export function trialCommand(): Command {
   const trial = new Command('trial').description('Run or check trial configs against a running lab.');
   trial
     .command('run')
-    .description('Run a trial config (YAML or JSON) on a running coordinator and print its summary.')
+    .description(
+      'Run a trial config (YAML or JSON) on a running coordinator, or with --sim on virtual nodes, and print its summary.',
+    )
     .argument('<config>', 'trial config file (see apps/coordinator/README.md, "Trial config")')
     .option('--coordinator <url>', 'the coordinator HTTP URL', 'http://127.0.0.1:8080')
     .addOption(
