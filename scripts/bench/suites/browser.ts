@@ -40,10 +40,12 @@ import {
   phones,
   type PageConfig,
 } from './browser/configs';
-import { nodeSamples } from './browser/node-run';
+import { nodeSamples, wasmNodeSamples } from './browser/node-run';
 import { visit, type BenchReport } from './browser/page-run';
 
 export const TARGET_RATIO = 2.5;
+/** onnxruntime-web's wasm kernels in Node, one thread: the per-thread floor under the page. */
+const WASM_NODE = 'ort-web wasm in Node, 1 thread';
 
 type Pool = Map<string, Map<string, number[]>>;
 
@@ -87,6 +89,7 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
       ctx.log(`round ${r + 1}/${rounds}: onnxruntime-node`);
       add(pool, 'ort-node', await nodeSamples(bundleDir, 1, n, true));
       add(pool, 'ort-node, threads 2', await nodeSamples(bundleDir, 2, n, false));
+      add(pool, WASM_NODE, await wasmNodeSamples(bundleDir, n));
       for (const c of configs) {
         ctx.log(`round ${r + 1}/${rounds}: page, ${c.label}`);
         const rep = await visit(chromium, server.url, c, n);
@@ -149,6 +152,11 @@ export default async function browser(ctx: SuiteContext): Promise<SuiteResult> {
     push(statRow(`page ${k}`, 'main thread, default build and threads', v));
   for (const who of ['ort-node', 'ort-node, threads 2'])
     for (const k of cases.filter((x) => !x.includes(':'))) push(statRow(`${who} ${k}`, who, get(who, k)));
+  push(
+    statRow(`${WASM_NODE} unet step`, WASM_NODE, get(WASM_NODE, 'unet step'), {
+      ratioToOrtNode: ratio(WASM_NODE),
+    }),
+  );
   // Where the CPU throttling reaches: each throttled phone page's probe loop against the
   // unthrottled phone page's, on the main thread and in a worker (1 = not slowed).
   interface Reach {

@@ -4,7 +4,8 @@
  * the benchmark page's own timing code (apps/receiver-web/src/bench/samples.ts), so the
  * page's figures have their native reference from the same run.
  */
-import { initialNoise } from '@semaigc/diffusion';
+import { initialNoise, SplitPipeline, type OrtModule } from '@semaigc/diffusion';
+import { dirBundleSource } from '@semaigc/models';
 import { loadNodePipeline } from '@semaigc/node-kit';
 import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
 import {
@@ -36,6 +37,26 @@ export async function nodeSamples(
       );
     }
     return out;
+  } finally {
+    await p.release();
+  }
+}
+
+/**
+ * The page's kernels without the browser: onnxruntime-web's wasm backend in Node, one thread,
+ * the receiver step only. Page / this is what the browser and the page add; this / ort-node
+ * is wasm SIMD-128 against native kernels, per thread, the floor under the page's ratio.
+ */
+export async function wasmNodeSamples(bundleDir: string, n: number): Promise<Record<string, number[]>> {
+  const ortWeb = (await import('onnxruntime-web')) as unknown as OrtModule & {
+    env: { wasm: { numThreads: number } };
+  };
+  ortWeb.env.wasm.numThreads = 1;
+  const p = await SplitPipeline.load(dirBundleSource(bundleDir), ortWeb, {
+    sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+  });
+  try {
+    return { 'unet step': (await receiverSteps(p, n, DEFAULT_RECEIVER_VARIANT)).stepMs };
   } finally {
     await p.release();
   }
