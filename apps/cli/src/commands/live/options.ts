@@ -1,4 +1,5 @@
 /** Option parsers shared by the live commands; errors name the option. */
+import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_NODE_THREADS } from '@semaigc/node-kit';
 
@@ -20,8 +21,15 @@ export function share(name: string): (v: string) => number {
   };
 }
 
+/**
+ * `--bundle <dir>`: the project's bundle or a standard diffusers ONNX export (model_index.json);
+ * made absolute here, since the coordinator serves it as a static root, which must be absolute.
+ */
 export function bundleOption(): Option {
-  return new Option('--bundle <dir>', 'model bundle directory (default: packages/models/default)');
+  return new Option(
+    '--bundle <dir>',
+    'model bundle directory: the project bundle or a diffusers ONNX export (default: packages/models/default)',
+  ).argParser((v: string) => path.resolve(v));
 }
 
 export function natsOption(): Option {
