@@ -1,9 +1,13 @@
 /**
  * Fault: nats-server down 30 s, longer than nats.js's default reconnect budget (10 tries
  * 2 s apart, after which nodes used to exit 0 silently) and longer than the trial's
- * graces. Every process stays up and reconnects, each logging the outage once; requests
- * caught by it complete after the reconnect or end in records with clear codes (nothing
- * lost); once NATS is back, a new trial is served in full. Needs `npm run build` (the CLI's dist).
+ * graces. Every process stays up and reconnects, each logging the outage once; once NATS is
+ * back, a new trial is served in full. Nothing is lost, and what the outage does to the
+ * trial is fixed by the rules, not by timing: the nodes go silent for the coordinator
+ * (nodeTimeoutMs 2.5 s), the requests caught wait the graces (5 s from the nodes' last
+ * sign of life) and fail with the code of the loss, all within the outage: the trial has
+ * ended before the server is back, and no request completes after the reconnect. Needs
+ * `npm run build` (the CLI's dist).
  */
 import * as fs from 'node:fs';
 import { type NodeProcess, type ProcessLab, startProcessLab } from './process-lab';
@@ -51,6 +55,14 @@ test('NATS down 30 s: processes stay up and reconnect, failures carry clear code
     );
   }
   expect(new Set(m.recordList.map((r) => r.receiverId))).toEqual(new Set(rx.ids));
+  // Settled within the outage: node timeout + grace (+ a sweep) is far less than 30 s.
+  expect(m.failed).toBeGreaterThan(0);
+  expect(m.recoveryMs).toBeNull();
+  expect(m.summary.endedAt).toBeLessThan(m.backAt);
+  for (const r of m.recordList.filter((x) => x.failed)) {
+    expect(r.completedAt).toBeGreaterThanOrEqual(m.downAt);
+    expect(r.completedAt).toBeLessThan(m.backAt);
+  }
   expect(m.healthDown).toEqual({ status: 503, nats: 'reconnecting' });
   expect(m.healthBack).toEqual({ status: 200, nats: 'connected' });
   for (const n of m.nodes) {

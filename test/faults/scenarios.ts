@@ -55,6 +55,9 @@ function measure(
 }
 
 export interface OutageMeasure extends FaultMeasure {
+  /** When nats-server was stopped and when it was serving again (ms since the epoch). */
+  downAt: number;
+  backAt: number;
   /** /healthz while NATS was down, and once it was back. */
   healthDown: { status: number; nats: string } | null;
   healthBack: { status: number; nats: string } | null;
@@ -139,6 +142,8 @@ export async function natsOutage(
   }
   return {
     ...m,
+    downAt,
+    backAt,
     healthDown,
     healthBack,
     nodes: [o.edge, o.receiver].map((p) => ({
@@ -173,7 +178,10 @@ export interface FreezeMeasure extends FaultMeasure {
  *
  * The burst after SIGCONT (the requests the freeze caught, sent again at once) must drain
  * within one attempt timeout, so the trial is small: `n` ≈ 4 (and the retries left cover an
- * attempt that still times out behind the queue).
+ * attempt that still times out behind the queue). Keep the edge's compute share high: a
+ * freeze inside a UNet step counts as that step's measured time, and the share's padding
+ * (measured/p − measured) then stalls the edge F·(1/p − 1) after SIGCONT: 15 s at p = 0.5
+ * (one retry absorbs it), 60 s at the old p = 0.2, which timed out every retry in CI.
  */
 export function freezeRetries(stopMs: number): { attemptTimeoutS: number; edgeGraceS: number } {
   return { attemptTimeoutS: Math.round((2 * stopMs) / 3000), edgeGraceS: stopMs / 1000 + 30 };
