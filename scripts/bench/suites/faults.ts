@@ -49,8 +49,9 @@ export default async function faults(ctx: SuiteContext): Promise<SuiteResult> {
   const rows: Row[] = [];
   try {
     ctx.log('starting edge and receiver processes');
-    // At a fifth of its speed the edge holds a queue when the freeze comes.
-    const edge = await lab.edge('edge-b', 0.2);
+    // Half speed: the edge holds a queue when the freeze comes (frozen on its first payload),
+    // and a freeze inside a step is padded only F (1/p - 1) = F after SIGCONT (scenarios.ts).
+    const edge = await lab.edge('edge-b', 0.5);
     const rx = await lab.receiver('rx-b');
 
     ctx.log('nats down 3 s');
