@@ -14,9 +14,10 @@
  *      frozen; root-paper-regime.yaml with steps padded to the paper's 0.2/0.368 s) from a
  *      paper-profile checkpoint trained here (or `checkpoint`).
  *
- * Rows: `sim-to-real max bucket gap` (median = the largest bucket gap over both trials,
- * target ≤ 0.05), and one row per trial with its per-bucket values. The records stay in
- * <outDir>/sim2real/<stamp>/ and the tables in <outDir>/sim2real.json.
+ * Rows: `sim-to-real max bucket gap` (median = the largest bucket gap over the compared
+ * trials, target ≤ 0.05), one row per trial with its per-bucket values, and the control: the
+ * live lab against itself (the learning and the frozen ROOT trials, same requests). The
+ * records stay in <outDir>/sim2real/<stamp>/ and the tables in <outDir>/sim2real.json.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -93,6 +94,22 @@ async function runLive(
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }
+}
+
+/** Requests of two runs of the same trial that got the same split. */
+async function sameSplits(a: TrialSummary, b: TrialSummary): Promise<number> {
+  const splits = async (s: TrialSummary): Promise<Map<string, number>> => {
+    const text = await fs.promises.readFile(s.files.records, 'utf8');
+    const rows = text.split('\n').filter((l) => l.trim() !== '');
+    return new Map(
+      rows.map((l) => {
+        const r = JSON.parse(l) as { requestId: string; edgeSteps: number };
+        return [r.requestId.slice(r.requestId.lastIndexOf('-r')), r.edgeSteps];
+      }),
+    );
+  };
+  const [x, y] = [await splits(a), await splits(b)];
+  return [...x].filter(([k, v]) => y.get(k) === v).length;
 }
 
 function gapRow(name: string, g: SummaryGap): Row {
@@ -179,6 +196,14 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
     o.log(`sim2real: ${name}\n${gapTable(g)}`);
     gaps.push([name, g]);
   }
+  // The control: the live lab against itself. The learning and the frozen ROOT trials serve
+  // the same requests (and, when the updates change no decision, with the same splits), so
+  // their bucket gap is the live run-to-run spread the simulator cannot be expected to beat.
+  const liveToLive = compareSummaries(live[3]!, live[4]!);
+  const sameDecisions = await sameSplits(live[3]!, live[4]!);
+  o.log(
+    `sim2real: control, live vs live (${sameDecisions} of ${live[3]!.requests} decisions equal)\n${gapTable(liveToLive)}`,
+  );
   const worst = gaps.map(([, g]) => g.maxGap).filter((g): g is number => g !== null);
   const main: Row = {
     ...gapRow('sim-to-real max bucket gap', {
@@ -197,10 +222,20 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
     checkpoint,
     calibration: calibration.runDir,
     trials: Object.fromEntries(gaps.map(([name, g]) => [name, { ...g, table: gapTable(g) }])),
+    control: { ...liveToLive, sameDecisions, table: gapTable(liveToLive) },
   };
   fs.writeFileSync(path.join(o.outDir, 'sim2real.json'), JSON.stringify(extra, null, 2) + '\n');
   return {
-    rows: [main, ...gaps.map(([name, g]) => gapRow(`sim-to-real max bucket gap, ${name}`, g))],
+    rows: [
+      main,
+      ...gaps.map(([name, g]) => gapRow(`sim-to-real max bucket gap, ${name}`, g)),
+      {
+        ...gapRow('control: live vs live max bucket gap, ROOT online learning vs frozen', liveToLive),
+        target: null,
+        pass: null,
+        sameDecisions,
+      },
+    ],
     extra,
   };
 }
