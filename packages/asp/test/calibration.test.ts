@@ -4,6 +4,7 @@
  * simulator's world, and the live view feeds policies the simulator's (clipped) state.
  */
 import {
+  AGOD_CODE_PROFILE,
   AspEnv,
   calibratedProfile,
   calibrationPoints,
@@ -11,6 +12,7 @@ import {
   decideLive,
   drawTasks,
   drawWorld,
+  evaluatePolicy,
   fitQualityCurve,
   grid,
   liveObservation,
@@ -139,6 +141,30 @@ describe('a calibrated profile', () => {
     const obs = env.reset(3);
     expect(obs.length).toBe(6);
     for (const v of obs) expect(v >= 0 && v <= 1).toBe(true);
+  });
+
+  test('lab arrivals keep their sub-second times (flooring would stack a second of arrivals on one instant)', () => {
+    const lab = calibratedProfile({
+      name: 'busy-lab',
+      edges: [
+        { edgeId: 'edge-0', capacity: 20, curve: { ax: 1, ay: 0.2, bx: 3, by: 0.6 }, rmse: 0.02, points: 8 },
+        { edgeId: 'edge-1', capacity: 40, curve: { ax: 1, ay: 0.2, bx: 3, by: 0.5 }, rmse: 0.02, points: 8 },
+      ],
+      taskStepChoices: [4],
+      runtime: { overheadS: 0.02, perStepS: 0.005 },
+      arrivalRate: 30,
+      episodeSeconds: 10,
+    }).profile;
+    const tasks = drawTasks(lab, 4);
+    for (let i = 1; i < tasks.length; i++) expect(tasks[i]!.arrival).toBeGreaterThan(tasks[i - 1]!.arrival);
+    // The papers' profile keeps the code's whole seconds.
+    for (const t of drawTasks(AGOD_CODE_PROFILE, 4).slice(0, 50))
+      expect(Number.isInteger(t.arrival)).toBe(true);
+    // About 0.04 s per task at 30/s: ~1.2 tasks (5 steps) in flight against 60 steps of room,
+    // so crash-avoid hardly ever crashes; with stacked arrivals ~30 tasks (120 steps) met at once.
+    const env = new AspEnv(lab, drawWorld(lab, 1));
+    const score = evaluatePolicy(env, new CrashAvoidPolicy(), [11, 12]);
+    expect(score.crashRate).toBeLessThan(0.02);
   });
 
   test('a damaged file is refused naming the field', () => {
