@@ -151,7 +151,8 @@ fi
 log "meson $("${MESON[@]}" --version), sources $SOURCE/worker ($VERSION), patches $PATCH_STAMP"
 
 # A private copy of the tarball's worker sources: the patch and stand-ins never touch node_modules.
-WORK="$CACHE/src$([ "$RUN_TESTS" = 1 ] && echo -test)"
+WORK="$CACHE/src"
+if [ "$RUN_TESTS" = 1 ]; then WORK="$CACHE/src-test"; fi
 rm -rf "$WORK" && mkdir -p "$WORK"
 cp -a "$SOURCE/worker/." "$WORK/"
 rm -f "$WORK"/subprojects/*.wrap
