@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- root [--quick] [--paper-seeds 1] [--episodes 300] [--seeds 1,2,3,4,5]
- * [--single-episodes 200] [--contention-episodes 100] [--eval-episodes 40]` (build first:
+ * [--single-episodes 400] [--contention-episodes 200] [--eval-episodes 40]` (build first:
  * `npx tsc -b packages/root`): ROOT on the paper profile (1–4) and in the scenarios (5).
  *
  *  1. decision: `D3qnPolicy.decide` of a trained 7-256-256-(1+10) network (plain-JS forward
@@ -282,8 +282,8 @@ export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
   const scenarioSeeds = seedList(args.seeds ?? (quick ? '1,2' : '1,2,3,4,5'), 'seeds');
   const scen = scenarioBench({
     seeds: scenarioSeeds,
-    singleEpisodes: numberArg(args['single-episodes'], 'single-episodes', quick ? 6 : 200),
-    contentionEpisodes: numberArg(args['contention-episodes'], 'contention-episodes', quick ? 3 : 100),
+    singleEpisodes: numberArg(args['single-episodes'], 'single-episodes', quick ? 6 : 400),
+    contentionEpisodes: numberArg(args['contention-episodes'], 'contention-episodes', quick ? 3 : 200),
     evalEpisodes: numberArg(args['eval-episodes'], 'eval-episodes', quick ? 2 : 40),
     config: SCENARIO_CONFIG,
     log: ctx.log,
