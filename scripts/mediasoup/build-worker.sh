@@ -167,6 +167,16 @@ printf '[wrap-file]\ndirectory = unordered_dense\n\n[provide]\nunordered_dense =
 
 setup_args=(--wrap-mode=nodownload --buildtype release -Db_ndebug=true)
 JOBS="${SEMAIGC_MEDIASOUP_JOBS:-$(nproc)}"
+# mediasoup's deps/libwebrtc compiles against the FlatBuffers headers that fbs/ generates but does not
+# depend on their generator, so with -j > 1 on an empty build directory a libwebrtc object can start
+# before the headers exist ("transport.h: No such file"). Generating the headers first fixes the order.
+generate_fbs_headers() {
+  local headers
+  headers="$(ninja -C "$1" -t targets all | sed -n 's|^\(fbs/FBS/[^:]*\.h\): CUSTOM_COMMAND$|\1|p')"
+  [ -n "$headers" ] || die "no fbs/FBS/*.h generator targets in $1 (mediasoup's layout changed?)"
+  # shellcheck disable=SC2086 # one target per header
+  ninja -C "$1" -j "$JOBS" $headers >&2
+}
 started=$SECONDS
 if [ "$RUN_TESTS" = 1 ]; then
   # The unit tests are their own executable (the worker's sources compiled again with -DMS_TEST
@@ -174,6 +184,7 @@ if [ "$RUN_TESTS" = 1 ]; then
   catch2_dir="$(backports_unpack catch2)"
   (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" -Dms_build_tests=true "-Dcatch2:root=$catch2_dir" build-test >&2) ||
     die "meson setup (tests) failed (log: $WORK/build-test/meson-logs/meson-log.txt)"
+  generate_fbs_headers "$WORK/build-test" || die "the FlatBuffers headers (tests) failed to generate"
   ninja -C "$WORK/build-test" -j "$JOBS" mediasoup-worker-test >&2 || die "worker test build failed"
   log "worker tests built in $((SECONDS - started)) s with -j $JOBS"
   # The tests read their data files relative to the worker directory (the meson test's workdir).
@@ -184,6 +195,7 @@ if [ "$RUN_TESTS" = 1 ]; then
   exit "$status"
 fi
 (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" build >&2) || die "meson setup failed (log: $WORK/build/meson-logs/meson-log.txt)"
+generate_fbs_headers "$WORK/build" || die "the FlatBuffers headers failed to generate"
 ninja -C "$WORK/build" -j "$JOBS" mediasoup-worker >&2 || die "worker build failed"
 log "worker built in $((SECONDS - started)) s with -j $JOBS"
 worker_runs "$WORK/build/mediasoup-worker" || die "the built worker does not start (expected exit status 41)"
