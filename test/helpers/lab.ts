@@ -26,20 +26,21 @@ export interface Lab {
 }
 
 export async function startLab(
-  opts: { webRoot?: string; heartbeatIntervalMs?: number; nodeTimeoutMs?: number } = {},
+  opts: { webRoot?: string; heartbeatIntervalMs?: number; nodeTimeoutMs?: number; bundleDir?: string } = {},
 ): Promise<Lab> {
+  const bundleDir = opts.bundleDir ?? BUNDLE_DIR;
   const nats = await startNatsServer();
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'semaigc-runs-'));
   const coordinator = await startCoordinator({
     natsUrl: nats.url,
     runsDir,
-    bundleDir: BUNDLE_DIR,
+    bundleDir,
     logger: quiet,
     ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 250,
     nodeTimeoutMs: opts.nodeTimeoutMs ?? 1000,
   });
-  const pipeline = await loadNodePipeline({ bundleDir: BUNDLE_DIR });
+  const pipeline = await loadNodePipeline({ bundleDir });
   return {
     nats,
     coordinator,
