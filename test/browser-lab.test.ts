@@ -10,6 +10,7 @@ import { startEdge } from '@semaigc/edge';
 import { hasChromium, launchChromium } from '@semaigc/testkit';
 import { ensureReceiverWebBuilt, RECEIVER_WEB_DIST } from '../apps/receiver-web/test/helpers/ensure-built';
 import { quiet, readJsonl, startLab, type Lab } from './helpers/lab';
+import { canvasStats, joinReceiverPage } from './helpers/page-receiver';
 
 const maybe = hasChromium() ? test : test.skip;
 if (!hasChromium()) process.stderr.write('browser-lab.test: skipped, /usr/bin/chromium not installed\n');
@@ -31,15 +32,7 @@ maybe(
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${lab.coordinator.url}/r/?join=${lab.coordinator.joinCode}`);
-      await page.waitForFunction(
-        () => (window as unknown as { __receiver?: { state: string } }).__receiver?.state === 'ready',
-        undefined,
-        { timeout: 90_000 },
-      );
-      const nodeId = await page.evaluate(
-        () => (window as unknown as { __receiver: { nodeId: string } }).__receiver.nodeId,
-      );
+      const nodeId = await joinReceiverPage(page, lab.coordinator, 90_000);
       const summary = await lab.coordinator.runTrial({
         name: 'browser',
         prompts: [
@@ -64,15 +57,7 @@ maybe(
         expect(r.receiver.profile.userAgent).toMatch(/Chrome/);
       }
       // The page drew the image: the canvas is not a single colour.
-      const distinct = await page.evaluate(() => {
-        const c = document.querySelector('canvas');
-        if (!c) return 0;
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set<number>();
-        for (let i = 0; i < d.length; i += 4) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
-        return seen.size;
-      });
-      expect(distinct).toBeGreaterThan(4);
+      expect((await canvasStats(page)).distinct).toBeGreaterThan(4);
       // The preview reached runs/<trial>/images as PNGs.
       const until = Date.now() + 10_000;
       while (

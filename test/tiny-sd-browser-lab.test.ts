@@ -12,6 +12,7 @@ import { TINY_SD_DIR } from '@semaigc/models';
 import { launchChromium } from '@semaigc/testkit';
 import { ensureReceiverWebBuilt, RECEIVER_WEB_DIST } from '../apps/receiver-web/test/helpers/ensure-built';
 import { quiet, readJsonl, startLab, type Lab } from './helpers/lab';
+import { canvasStats, joinReceiverPage } from './helpers/page-receiver';
 
 let lab: Lab | null = null;
 afterAll(() => lab?.close());
@@ -28,15 +29,7 @@ test('the receiver page finishes split generations on tiny-sd over AWGN', async 
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${lab.coordinator.url}/r/?join=${lab.coordinator.joinCode}`);
-    await page.waitForFunction(
-      () => (window as unknown as { __receiver?: { state: string } }).__receiver?.state === 'ready',
-      undefined,
-      { timeout: 180_000 },
-    );
-    const nodeId = await page.evaluate(
-      () => (window as unknown as { __receiver: { nodeId: string } }).__receiver.nodeId,
-    );
+    const nodeId = await joinReceiverPage(page, lab.coordinator, 180_000);
     const summary = await lab.coordinator.runTrial({
       name: 'tiny-sd-browser',
       prompts: ['a photograph of an astronaut riding a horse', 'a lighthouse on a cliff at sunset'],
@@ -69,15 +62,8 @@ test('the receiver page finishes split generations on tiny-sd over AWGN', async 
       expect(r.payloadBytes).toBeLessThan(68 * 1024);
     }
     // The page drew a 512×512 image that is not a single colour.
-    const drawn = await page.evaluate(() => {
-      const c = document.querySelector('canvas');
-      if (!c) return { w: 0, distinct: 0 };
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const seen = new Set<number>();
-      for (let i = 0; i < d.length; i += 4) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
-      return { w: c.width, distinct: seen.size };
-    });
-    expect(drawn.w).toBe(512);
+    const drawn = await canvasStats(page);
+    expect(drawn.width).toBe(512);
     expect(drawn.distinct).toBeGreaterThan(4);
   } finally {
     await browser.close();
