@@ -3,3 +3,4 @@ export { latencyStats, quantile, quantileSorted, mean, type LatencyStats } from 
 export { psnr, mseRgb } from './psnr';
 export { ssim, DEFAULT_SSIM_OPTIONS, type SsimOptions } from './ssim';
 export type { RgbaImage } from './image';
+export { meanInterval95, t975, type MeanInterval } from './t-interval';

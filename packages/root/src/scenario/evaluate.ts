@@ -8,6 +8,7 @@
  * states) follows the sampled outcomes. `sampledSatisfaction` is the plain mean reward.
  * Intervals over training seeds are Student-t 95% intervals of the mean.
  */
+import { meanInterval95 } from '@semaigc/metrics';
 import { ScenarioEnv } from './env';
 import type { QualitySource } from './quality-source';
 import type { ScenarioSpec } from './spec';
@@ -66,12 +67,6 @@ export function evaluateScenario(
   };
 }
 
-/** Two-sided 97.5% Student-t quantiles for 1..30 degrees of freedom. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
 export interface Interval {
   n: number;
   mean: number;
@@ -88,7 +83,6 @@ export function interval(xs: readonly number[]): Interval {
   const sorted = [...xs].sort((a, b) => a - b);
   const median = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
   if (n === 1) return { n, mean, median, ciLow: mean, ciHigh: mean };
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const half = (T975[Math.min(n - 1, T975.length) - 1]! * sd) / Math.sqrt(n);
+  const { half } = meanInterval95(xs);
   return { n, mean, median, ciLow: mean - half, ciHigh: mean + half };
 }
