@@ -5,6 +5,8 @@ import { DEFAULT_PACKET_BYTES } from '@semaigc/datachannel';
 /**
  * reliable:   ordered, retransmitted until delivered (like socket.io, but over SCTP/UDP);
  * unreliable: unordered, no retransmission (maxRetransmits 0): a packet lost on the link is lost.
+ *             A packet may wait up to `unreliableQueueMs` in the SFU's send queue for the SCTP
+ *             congestion window (see SfuOptions); one still queued after that is dropped there.
  */
 export const DELIVERY_MODES = ['reliable', 'unreliable'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -22,6 +24,14 @@ export interface SfuOptions {
   logLevel?: types.WorkerLogLevel;
   /** Element bytes per latent packet (default DEFAULT_PACKET_BYTES: one packet per UDP datagram). */
   packetBytes?: number;
+  /**
+   * Unreliable mode: how long a packet may wait in the worker's SCTP send queue, ms (mediasoup's
+   * maxPacketLifeTime, sent along with maxRetransmits 0). mediasoup 3.27 turns an unset lifetime
+   * into 0 ms for unordered messages, so without it every packet of a payload beyond the
+   * congestion window is dropped inside the SFU (on loopback, 20–50 of a 64-packet payload)
+   * and the loss counted would not be the link's.
+   */
+  unreliableQueueMs?: number;
 }
 
 export const DEFAULT_SFU_OPTIONS = {
@@ -30,6 +40,7 @@ export const DEFAULT_SFU_OPTIONS = {
   rtcMaxPort: 49999,
   logLevel: 'warn',
   packetBytes: DEFAULT_PACKET_BYTES,
+  unreliableQueueMs: 5000,
 } as const;
 
 export type ResolvedSfuOptions = Required<Omit<SfuOptions, 'announcedAddress' | 'workerBin'>> &
@@ -50,6 +61,7 @@ export function resolveSfuOptions({
   workerBin,
   logLevel = DEFAULT_SFU_OPTIONS.logLevel,
   packetBytes = DEFAULT_SFU_OPTIONS.packetBytes,
+  unreliableQueueMs = DEFAULT_SFU_OPTIONS.unreliableQueueMs,
 }: SfuOptions = {}): ResolvedSfuOptions {
   if (typeof listenIp !== 'string' || listenIp === '') {
     throw new TypeError(`listenIp must be an IP address string, got ${String(listenIp)}`);
@@ -63,7 +75,20 @@ export function resolveSfuOptions({
   if (!Number.isInteger(packetBytes) || packetBytes < 4 || packetBytes > 1100) {
     throw new TypeError(`packetBytes must be an integer in [4, 1100], got ${packetBytes}`);
   }
-  return { listenIp, announcedAddress, rtcMinPort, rtcMaxPort, workerBin, logLevel, packetBytes };
+  // SCTP stream parameters carry it as a 16-bit count of milliseconds.
+  if (!Number.isInteger(unreliableQueueMs) || unreliableQueueMs < 1 || unreliableQueueMs > 65535) {
+    throw new TypeError(`unreliableQueueMs must be an integer in [1, 65535], got ${unreliableQueueMs}`);
+  }
+  return {
+    listenIp,
+    announcedAddress,
+    rtcMinPort,
+    rtcMaxPort,
+    workerBin,
+    logLevel,
+    packetBytes,
+    unreliableQueueMs,
+  };
 }
 
 export function assertDeliveryMode(mode: unknown): DeliveryMode {

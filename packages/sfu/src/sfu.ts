@@ -148,7 +148,14 @@ export class Sfu {
       const consumer = await transport.consumeData(
         mode === 'reliable'
           ? { dataProducerId: producer.id, ordered: true }
-          : { dataProducerId: producer.id, ordered: false, maxRetransmits: 0 },
+          : // Both: no retransmission, and a queueing deadline instead of mediasoup's 0 ms
+            // (SfuOptions.unreliableQueueMs). mediasoup accepts the pair since one is 0.
+            {
+              dataProducerId: producer.id,
+              ordered: false,
+              maxRetransmits: 0,
+              maxPacketLifeTime: this.options.unreliableQueueMs,
+            },
       );
       const link: ReceiverLink = {
         mode,

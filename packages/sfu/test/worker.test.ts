@@ -6,7 +6,13 @@
 import * as fs from 'node:fs';
 import type { types } from 'mediasoup';
 import { LatentAssembler, decodePacket } from '@semaigc/datachannel';
-import { type Sfu, UnknownReceiverError, createSfu, resolveWorkerBin } from '@semaigc/sfu';
+import {
+  DEFAULT_SFU_OPTIONS,
+  type Sfu,
+  UnknownReceiverError,
+  createSfu,
+  resolveWorkerBin,
+} from '@semaigc/sfu';
 
 jest.setTimeout(30_000);
 
@@ -38,9 +44,13 @@ test('a WebRtcTransport with SCTP and an unreliable data consumer fed by a Direc
   expect(params.transport.sctpParameters.OS).toBeGreaterThan(0);
   // The worker keeps maxRetransmits as a uint16 where 0 also means "not given", so its dump leaves
   // 0 out; its SCTP send path still sends an unordered consumer's messages with 0 retransmissions
-  // (and a 0 ms lifetime): worker/src/RTC/Transport.cpp, SendMessageOptions.
+  // and maxPacketLifeTime as their time limit in the send queue (0 ms when not given):
+  // worker/src/RTC/Transport.cpp, SendMessageOptions.
   expect(params.dataConsumer.sctpStreamParameters.ordered).toBe(false);
   expect(params.dataConsumer.sctpStreamParameters.maxRetransmits ?? 0).toBe(0);
+  expect(params.dataConsumer.sctpStreamParameters.maxPacketLifeTime).toBe(
+    DEFAULT_SFU_OPTIONS.unreliableQueueMs,
+  );
   expect(sfu.stats('rx-unreliable')).toMatchObject({ mode: 'unreliable', packetsSent: 0, sctpState: 'new' });
 
   const reliable = await sfu.openReceiver('rx-reliable', 'reliable');
@@ -91,5 +101,6 @@ test('closed and unknown receivers are refused with the receiver named', () => {
 test('bad settings are TypeErrors naming the field', async () => {
   await expect(createSfu({ rtcMinPort: 50000, rtcMaxPort: 40000 })).rejects.toThrow('rtcMaxPort');
   await expect(createSfu({ packetBytes: 4000 })).rejects.toThrow('packetBytes');
+  await expect(createSfu({ unreliableQueueMs: 0 })).rejects.toThrow('unreliableQueueMs');
   await expect(sfu.openReceiver('x', 'sometimes' as never)).rejects.toThrow('mode must be one of');
 });
