@@ -1,17 +1,18 @@
 /**
- * One request on the edge: text encoding and a DDIM steps (each stretched to measured/p for
- * compute share p, or to the request's stated step time / p), then the channel on the genuine intermediate latent — or, for Edge AIGC,
- * a decode on the edge and the image's bits through an ideal link with the same timing.
+ * One request on the edge: text encoding and a DDIM steps (each stretched to compute/p for
+ * compute share p, or to the request's stated step time / p; step-pad.ts), then the channel
+ * on the genuine intermediate latent — or, for Edge AIGC, a decode on the edge and the
+ * image's bits through an ideal link with the same timing.
  */
-import { holdDelivery, transmit } from '@semaigc/channel';
+import { holdDelivery, transmit, transmitImage } from '@semaigc/channel';
 import type { SplitPipeline } from '@semaigc/diffusion';
 import {
   PROTOCOL_VERSION,
-  stepPadMs,
   type ImageMessage,
   type LatentMessage,
   type RequestMessage,
 } from '@semaigc/protocol';
+import { cpuMsSince, padAfterStep } from './step-pad';
 
 export interface GenerateContext {
   pipeline: SplitPipeline;
@@ -33,11 +34,14 @@ export async function generate(
   const started = ctx.now();
   const queueMs = Math.max(0, started - receivedAt);
   const { v: _v, type: _t, ...request } = req;
-  // PACR share and the request's stated step time (step-time.ts in protocol): pad by waiting.
+  // PACR share and the request's stated step time (step-time.ts in protocol): pad by waiting,
+  // each step's compute measured in CPU time too, so a freeze inside a step is not padded.
   const statedMs = req.stepTime?.edgeMs ?? null;
+  let cpuMark = process.cpuUsage();
   const stretch = async ({ ms }: { ms: number }): Promise<void> => {
-    const pad = stepPadMs(ms, statedMs, ctx.computeShare);
+    const pad = padAfterStep(ms, cpuMsSince(cpuMark), statedMs, ctx.computeShare);
     if (pad > 0) await sleep(pad);
+    cpuMark = process.cpuUsage();
   };
   const t0 = performance.now();
   const edge = await ctx.pipeline.edgeDenoise({
@@ -56,12 +60,9 @@ export async function generate(
     const t1 = performance.now();
     const img = await ctx.pipeline.decode(edge.latent);
     const decodeMs = performance.now() - t1;
-    // The image's RGB bits cross an ideal (error-free) link; only its timing O/v applies.
-    const tx = transmit(
-      img.raw,
-      { ...req.channel, mode: 'ideal' },
-      { seed: req.seed, payloadBits: img.width * img.height * 24 },
-    );
+    // The image's RGB bits cross the digital link adapted to the SNR (packages/channel phy.ts):
+    // error-free after HARQ, the retransmissions held in time.
+    const tx = transmitImage(img.width * img.height * 24, req.channel, { seed: req.seed });
     const held = await holdDelivery(tx, sleep);
     return {
       v: PROTOCOL_VERSION,
