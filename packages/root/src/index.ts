@@ -44,6 +44,8 @@ export * from './scenario/linucb';
 export * from './scenario/train';
 export * from './scenario/evaluate';
 export * from './scenario/compare';
+export * from './scenario/lookahead';
+export * from './scenario/futures';
 export * from './scenario/sensitivity';
 
 export * from './tf-setup';

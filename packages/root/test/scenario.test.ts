@@ -6,12 +6,10 @@ import {
   DEFAULT_PHY,
   LTE_CQI_TABLE,
   LinUcb,
-  PAPER_QUALITY_TABLE,
   SINGLE_REQUEST,
   ScenarioEnv,
   actionGrid,
   analogLatentS,
-  assumedQuality,
   attemptEnds,
   cqiFor,
   createRng,
@@ -27,17 +25,11 @@ import {
   type ScenarioSpec,
   type ScenarioState,
 } from '@semaigc/root';
+import { assumed } from './scenario-fixtures';
 
 const DOCS = path.join(__dirname, '..', '..', 'diffusion', 'docs');
 const readDoc = (f: string): unknown => JSON.parse(fs.readFileSync(path.join(DOCS, f), 'utf8'));
 
-const assumed = assumedQuality({
-  totalSteps: 20,
-  table: PAPER_QUALITY_TABLE,
-  threshold: 0.6,
-  noiseStd: 0.05,
-  clean: 0.95,
-});
 const grid = actionGrid('paper10', 20);
 
 function state(patch: Partial<ScenarioState> = {}): ScenarioState {
@@ -53,6 +45,8 @@ function state(patch: Partial<ScenarioState> = {}): ScenarioState {
     queueWaitS: 0,
     edgeBacklogS: 0,
     deviceWaitS: 0,
+    recentArrivalRatePerS: 0,
+    devicesBacklogS: 0,
     edgeCalendar: null,
     deviceCalendar: null,
     ...patch,

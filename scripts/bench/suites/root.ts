@@ -1,7 +1,14 @@
 /**
  * `npm run bench -- root [--quick] [--paper-seeds 1] [--episodes 300] [--seeds 1,2,3,4,5]
- * [--single-episodes 400] [--contention-episodes 200] [--eval-episodes 40]` (build first:
- * `npx tsc -b packages/root`): ROOT on the paper profile (1–4) and in the scenarios (5).
+ * [--single-episodes 400] [--contention-episodes 200] [--eval-episodes 40] [--lookahead-episodes 10]
+ * [--scenarios single,contention,heavy] [--parts paper,scenarios,sim2real] [--no-cache]`
+ * (build first: `npx tsc -b packages/root`): ROOT on the paper profile (1–4), in the
+ * scenarios (5) and sim vs live (6).
+ *
+ * `--parts` runs some parts only; the rows of the parts not run are carried over from the
+ * existing runs/bench/root.json, each marked `carried` with that run's date and commit, so
+ * the file always holds every row. Scenario seeds are cached in runs/bench/root-scenarios/
+ * (root/seed-cache.ts) unless `--no-cache`.
  *
  *  1. decision: `D3qnPolicy.decide` of a trained 7-256-256-(1+10) network (plain-JS forward
  *     pass) on 20 000 evaluation requests, one at a time; per-call wall time, and CPU time per
@@ -26,6 +33,7 @@
  * before and after the suite is stored in the JSON's extra.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   D3qnAgent,
   D3qnPolicy,
@@ -45,7 +53,8 @@ import {
 } from '@semaigc/root';
 import { type Row, type SuiteContext, type SuiteResult, summarize } from '../harness';
 import { numberArg, suiteArgs } from '../lib/args';
-import { scenarioBench } from './root/scenarios';
+import { carryRows, type Part } from './root/carry';
+import { SCENARIO_KEYS, scenarioBench, type ScenarioKey } from './root/scenarios';
 import { sim2RealRows } from './root-sim2real';
 
 const SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
@@ -85,22 +94,19 @@ async function updateTimes(backend: TfBackend, n: number): Promise<{ wall: numbe
   return { wall, cpu };
 }
 
-export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
-  const args = suiteArgs(ctx.args, {
-    seeds: { type: 'string' },
-    'paper-seeds': { type: 'string' },
-    episodes: { type: 'string' },
-    'single-episodes': { type: 'string' },
-    'contention-episodes': { type: 'string' },
-    'eval-episodes': { type: 'string' },
-  });
-  const quick = args.quick;
-  const seedList = (v: string, name: string): number[] => v.split(',').map((s) => numberArg(s, name, 1));
-  const seeds = seedList(args['paper-seeds'] ?? '1', 'paper-seeds');
-  const episodes = numberArg(args.episodes, 'episodes', quick ? 30 : 300);
-  const loadBefore = os.loadavg();
-  const rows: Row[] = [];
+interface PaperPart {
+  rows: Row[];
+  extra: Record<string, unknown>;
+}
 
+/** Parts 1–4: ROOT on the paper profile (timed rows: run them on a quiet machine). */
+async function paperPart(
+  ctx: SuiteContext,
+  quick: boolean,
+  seeds: number[],
+  episodes: number,
+): Promise<PaperPart> {
+  const rows: Row[] = [];
   // 2. update cost per backend (cpu first, then wasm stays active for the rest).
   ctx.log('D3QN update, batch 64: cpu backend');
   const cpuBackend = await updateTimes('cpu', quick ? 10 : 30);
@@ -278,32 +284,88 @@ export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
     target: `${seeds.length}/${seeds.length}`,
     pass: beatAll === seeds.length,
   });
-  // 5. the scenarios: measured quality, one physical layer, contention, hand rules, bandit, oracle.
-  const scenarioSeeds = seedList(args.seeds ?? (quick ? '1,2' : '1,2,3,4,5'), 'seeds');
-  const scen = scenarioBench({
-    seeds: scenarioSeeds,
-    singleEpisodes: numberArg(args['single-episodes'], 'single-episodes', quick ? 6 : 400),
-    contentionEpisodes: numberArg(args['contention-episodes'], 'contention-episodes', quick ? 3 : 200),
-    evalEpisodes: numberArg(args['eval-episodes'], 'eval-episodes', quick ? 2 : 40),
-    config: SCENARIO_CONFIG,
-    log: ctx.log,
-  });
-  rows.push(...scen.rows);
-  // Rows measured elsewhere (the live/simulated comparison of the lab) are appended here.
-  rows.push(...(await sim2RealRows({ quick, outDir: ctx.outDir, log: ctx.log })).rows);
-
   return {
     rows,
     extra: {
-      ...scen.extra,
-      note: 'For multi-seed rows, p10/p90 hold min/max over seeds. Satisfaction is the closed-form expectation per request.',
       seeds,
       episodes,
       config: DEFAULT_D3QN_CONFIG,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: os.loadavg(),
       perSeed,
       updateMs: { cpu: summarize(cpuBackend.wall), wasm: summarize(wasmBackend.wall) },
+    },
+  };
+}
+
+export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
+  const args = suiteArgs(ctx.args, {
+    seeds: { type: 'string' },
+    'paper-seeds': { type: 'string' },
+    episodes: { type: 'string' },
+    'single-episodes': { type: 'string' },
+    'contention-episodes': { type: 'string' },
+    'eval-episodes': { type: 'string' },
+    'lookahead-episodes': { type: 'string' },
+    scenarios: { type: 'string' },
+    parts: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+  });
+  const quick = args.quick;
+  const seedList = (v: string, name: string): number[] => v.split(',').map((s) => numberArg(s, name, 1));
+  const seeds = seedList(args['paper-seeds'] ?? '1', 'paper-seeds');
+  const episodes = numberArg(args.episodes, 'episodes', quick ? 30 : 300);
+  const loadBefore = os.loadavg();
+  const rows: Row[] = [];
+
+  const parts = new Set<Part>(
+    (args.parts ?? 'paper,scenarios,sim2real').split(',').map((p) => {
+      if (p !== 'paper' && p !== 'scenarios' && p !== 'sim2real')
+        throw new TypeError(`--parts: unknown part '${p}' (paper, scenarios, sim2real)`);
+      return p;
+    }),
+  );
+  const paper = parts.has('paper') ? await paperPart(ctx, quick, seeds, episodes) : null;
+  rows.push(...(paper?.rows ?? []));
+  // 5. the scenarios: measured quality, one physical layer, contention, hand rules, bandit, oracle.
+  const scenarioSeeds = seedList(args.seeds ?? (quick ? '1,2' : '1,2,3,4,5'), 'seeds');
+  const scenarios = new Set(
+    (args.scenarios ?? SCENARIO_KEYS.join(',')).split(',').map((k) => {
+      if (!SCENARIO_KEYS.includes(k as ScenarioKey))
+        throw new TypeError(`--scenarios: unknown scenario '${k}' (${SCENARIO_KEYS.join(', ')})`);
+      return k as ScenarioKey;
+    }),
+  );
+  // Scenario training runs on the wasm backend (the paper part leaves it active).
+  if (!paper) await initTensorflow('wasm');
+  const scen = !parts.has('scenarios')
+    ? null
+    : scenarioBench({
+        seeds: scenarioSeeds,
+        singleEpisodes: numberArg(args['single-episodes'], 'single-episodes', quick ? 6 : 400),
+        contentionEpisodes: numberArg(args['contention-episodes'], 'contention-episodes', quick ? 3 : 200),
+        evalEpisodes: numberArg(args['eval-episodes'], 'eval-episodes', quick ? 2 : 40),
+        lookaheadEpisodes: numberArg(args['lookahead-episodes'], 'lookahead-episodes', quick ? 1 : 10),
+        scenarios,
+        config: SCENARIO_CONFIG,
+        cacheDir: args['no-cache'] ? null : path.join(ctx.outDir, 'root-scenarios'),
+        log: ctx.log,
+      });
+  rows.push(...(scen?.rows ?? []));
+  // Rows measured elsewhere (the live/simulated comparison of the lab) are appended here.
+  if (parts.has('sim2real'))
+    rows.push(...(await sim2RealRows({ quick, outDir: ctx.outDir, log: ctx.log })).rows);
+
+  const carried = carryRows(path.join(ctx.outDir, 'root.json'), parts, rows);
+  return {
+    rows: [...rows, ...carried.rows],
+    extra: {
+      ...carried.extra,
+      ...(scen?.extra ?? {}),
+      ...(paper?.extra ?? {}),
+      note: 'For multi-seed rows, p10/p90 hold min/max over seeds. Satisfaction is the closed-form expectation per request.',
+      parts: [...parts],
+      carriedFrom: carried.from,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: os.loadavg(),
     },
   };
 }

@@ -13,6 +13,7 @@ import { ScenarioEnv } from './env';
 import type { QualitySource } from './quality-source';
 import type { ScenarioSpec } from './spec';
 import type { ScenarioPolicy } from './state';
+import { isPlanning } from './lookahead';
 import { predict } from './timeline';
 
 export interface ScenarioScore {
@@ -33,6 +34,7 @@ export function evaluateScenario(
   episodes: number,
 ): ScenarioScore {
   const env = new ScenarioEnv(spec, quality, envSeed);
+  if (isPlanning(policy)) policy.bind(env);
   let n = 0;
   let sat = 0;
   let expected = 0;

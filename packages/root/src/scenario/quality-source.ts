@@ -62,3 +62,27 @@ export function assumedQuality(spec: AssumedQualitySpec): QualitySource {
       ),
   };
 }
+
+/**
+ * The same source with its answers remembered per input (planners ask the same split at
+ * the same SNR many times). The arrays it returns are shared: read them, never write.
+ * Forgets everything past `maxEntries` inputs (SNRs are continuous, so keys do not repeat
+ * across requests).
+ */
+export function memoQuality(source: QualitySource, maxEntries = 20_000): QualitySource {
+  const memo = new Map<string, Float64Array>();
+  return {
+    name: source.name,
+    captions: source.captions,
+    passVector: (input) => {
+      const key = input.kind === 'clean' ? 'clean' : `${input.edgeSteps}|${input.snrDb}`;
+      let v = memo.get(key);
+      if (!v) {
+        if (memo.size >= maxEntries) memo.clear();
+        v = source.passVector(input);
+        memo.set(key, v);
+      }
+      return v;
+    },
+  };
+}

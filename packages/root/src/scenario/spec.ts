@@ -88,6 +88,17 @@ export const CONTENTION: ScenarioSpec = {
   },
 };
 
+/**
+ * The contention scenario at twice the load (0.12 requests/s): the queue-aware rule's
+ * waits grow, and what one request's edge work does to the next ones matters more; the
+ * scenario where a non-myopic policy has the most room (README: headroom).
+ */
+export const CONTENTION_HEAVY: ScenarioSpec = {
+  ...CONTENTION,
+  name: 'contention-heavy',
+  arrivalRatePerS: 0.12,
+};
+
 export function checkScenario(s: ScenarioSpec): void {
   const bad = (field: string, why: string): never => {
     throw new TypeError(`scenario '${s.name}'.${field}: ${why}`);

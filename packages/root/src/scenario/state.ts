@@ -23,6 +23,10 @@ export interface ScenarioState {
   edgeBacklogS: number;
   /** Time until this receiver's device is free, s (0 without contention). */
   deviceWaitS: number;
+  /** Requests that arrived in the last RATE_WINDOW_S seconds (this one included), per second: the load the edge is about to see. */
+  recentArrivalRatePerS: number;
+  /** Work booked on all the receivers' devices from now on, s (0 without contention). */
+  devicesBacklogS: number;
   /** The edge's and this device's bookings with contention (null without): predictors clone them, never book on them. */
   edgeCalendar: Calendar | null;
   deviceCalendar: Calendar | null;
@@ -37,7 +41,9 @@ export interface ScenarioFeature {
     | 'targetS'
     | 'queueWaitS'
     | 'edgeBacklogS'
-    | 'deviceWaitS';
+    | 'deviceWaitS'
+    | 'recentArrivalRatePerS'
+    | 'devicesBacklogS';
   min: number;
   max: number;
 }
@@ -51,6 +57,19 @@ export const SCENARIO_FEATURES: readonly ScenarioFeature[] = [
   { key: 'queueWaitS', min: 0, max: 30 },
   { key: 'edgeBacklogS', min: 0, max: 60 },
   { key: 'deviceWaitS', min: 0, max: 30 },
+];
+
+/** Window of the recent arrival rate, s. */
+export const RATE_WINDOW_S = 60;
+
+/**
+ * The default features plus what a planner would look at under load: the recent arrival
+ * rate (is the edge about to be asked again soon?) and the work booked on every device.
+ */
+export const EXTENDED_FEATURES: readonly ScenarioFeature[] = [
+  ...SCENARIO_FEATURES,
+  { key: 'recentArrivalRatePerS', min: 0, max: 0.3 },
+  { key: 'devicesBacklogS', min: 0, max: 120 },
 ];
 
 /** Normalised features, clipped to [−1, 2] (queues can grow without bound under a bad policy). */

@@ -6,6 +6,18 @@
  *   (ε-greedy, replay, double-DQN target, the shared cadence); γ is the caller's (γ = 0
  *   learns the myopic policy, γ = 0.99 can learn that a split lengthens later waits);
  * - the bandit: LinUCB on the same features and the same number of requests.
+ *
+ * Two options change what ROOT learns from, not how it decides:
+ * - `features`: the state it sees (default SCENARIO_FEATURES; EXTENDED_FEATURES adds the
+ *   recent arrival rate and the devices' booked work);
+ * - `shaping`: the reward of request i becomes its satisfaction plus what its decision does
+ *   to the next `horizon` requests, relative to the queue-aware rule's decision: on two
+ *   copies of the episode (the real future), i served with the chosen action or with the
+ *   rule's, then the next requests served by the rule; the difference of their expected
+ *   satisfaction is added. With γ = 0 the learner then estimates E[own + later(a) −
+ *   later(rule)] from the state alone, whose argmax is the sampled-future lookahead's
+ *   decision (lookahead.ts): a myopic learner on a non-myopic target. The evaluation still
+ *   scores plain satisfaction.
  */
 import { D3qnAgent } from '../d3qn/agent';
 import { cadenceAt } from '../d3qn/cadence';
@@ -19,7 +31,10 @@ import { ScenarioEnv } from './env';
 import { LinUcb } from './linucb';
 import type { QualitySource } from './quality-source';
 import type { ScenarioSpec } from './spec';
-import { scenarioFeatures, SCENARIO_FEATURES, type ScenarioPolicy } from './state';
+import { laterValue } from './lookahead';
+import { deadlineGreedy } from './policies';
+import { memoQuality } from './quality-source';
+import { scenarioFeatures, SCENARIO_FEATURES, type ScenarioFeature, type ScenarioPolicy } from './state';
 
 export interface ScenarioTrainOptions {
   spec: ScenarioSpec;
@@ -28,6 +43,10 @@ export interface ScenarioTrainOptions {
   episodes: number;
   seed: number;
   config?: Partial<D3qnConfig>;
+  /** What ROOT sees (default SCENARIO_FEATURES). */
+  features?: readonly ScenarioFeature[];
+  /** Charge each decision for what it does to the next `horizon` requests (see above). */
+  shaping?: { horizon: number };
   /** Mean reward of each episode, as it ends. */
   onEpisode?: (episode: number, reward: number) => void;
 }
@@ -35,8 +54,9 @@ export interface ScenarioTrainOptions {
 export interface ScenarioRootRun {
   weights: QNetworkWeights;
   config: D3qnConfig;
-  /** Mean reward per training episode. */
+  /** Mean reward per training episode (satisfaction, before any shaping). */
   rewards: number[];
+  features: readonly ScenarioFeature[];
 }
 
 /** Training seeds use environment seeds 100 000 + seed, away from evaluation seeds. */
@@ -47,8 +67,20 @@ export function trainScenarioRoot(o: ScenarioTrainOptions): ScenarioRootRun {
     throw new TypeError(`trainScenarioRoot: episodes must be an integer >= 1, got ${o.episodes}`);
   }
   const config = resolveD3qnConfig(o.config);
-  const nf = SCENARIO_FEATURES.length;
+  const features = o.features ?? SCENARIO_FEATURES;
+  const nf = features.length;
   const env = new ScenarioEnv(o.spec, o.quality, trainEnvSeed(o.seed));
+  const shaping = o.shaping && o.spec.contention ? o.shaping : null;
+  const q = memoQuality(o.quality);
+  const rule = deadlineGreedy(o.spec, q, o.actions, true);
+  /** What serving the current request with `d` rather than the rule's decision does to the next requests. */
+  const externality = (d: Decision): number => {
+    if (!shaping) return 0;
+    const ruled = rule.decide(env.state);
+    if (ruled === d) return 0;
+    const h = shaping.horizon;
+    return laterValue(env.fork(), d, rule, h, q) - laterValue(env.fork(), ruled, rule, h, q);
+  };
   const agent = new D3qnAgent(nf, o.actions.length, config, createRng(mixSeed(o.seed, 10)));
   const exploreRng = createRng(mixSeed(o.seed, 11));
   const replayRng = createRng(mixSeed(o.seed, 12));
@@ -57,13 +89,14 @@ export function trainScenarioRoot(o: ScenarioTrainOptions): ScenarioRootRun {
   const rewards: number[] = [];
   let step = 0;
   for (let e = 0; e < o.episodes; e++) {
-    let obs = scenarioFeatures(env.reset(e));
+    let obs = scenarioFeatures(env.reset(e), features);
     let sum = 0;
     for (;;) {
       const action = agent.act(obs, epsilonAt(config, step, total), exploreRng);
+      const shaped = externality(o.actions[action]!);
       const { reward, next, terminated } = env.step(o.actions[action]!);
-      const nextObs = next ? scenarioFeatures(next) : obs;
-      buffer.add(obs, action, reward, nextObs, terminated);
+      const nextObs = next ? scenarioFeatures(next, features) : obs;
+      buffer.add(obs, action, reward + shaped, nextObs, terminated);
       sum += reward;
       step++;
       const due = cadenceAt(config, step);
@@ -77,7 +110,7 @@ export function trainScenarioRoot(o: ScenarioTrainOptions): ScenarioRootRun {
   }
   const weights = agent.weights();
   agent.dispose();
-  return { weights, config, rewards };
+  return { weights, config, rewards, features };
 }
 
 /** ROOT as a scenario policy: the greedy action of the network (plain-JS forward pass). */
@@ -85,12 +118,13 @@ export function scenarioRootPolicy(
   weights: QNetworkWeights,
   actions: readonly Decision[],
   name = 'root',
+  features: readonly ScenarioFeature[] = SCENARIO_FEATURES,
 ): ScenarioPolicy {
   const forward = createForward(weights);
-  const obs = new Float32Array(SCENARIO_FEATURES.length);
+  const obs = new Float32Array(features.length);
   return {
     name,
-    decide: (s) => actions[argmax(forward(scenarioFeatures(s, SCENARIO_FEATURES, obs)))]!,
+    decide: (s) => actions[argmax(forward(scenarioFeatures(s, features, obs)))]!,
   };
 }
 
