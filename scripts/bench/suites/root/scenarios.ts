@@ -84,7 +84,7 @@ export const ROOT_VARIANTS: Record<string, RootVariant> = {
 };
 
 /** ROOT's variants trained in each contention scenario (the changes were tried at the heavy load, where there is headroom). */
-const CONTENTION_VARIANTS = ['root-g0', 'root-g0.99'] as const;
+const CONTENTION_VARIANTS = ['root-g0', 'root-g0.99', 'root-shaped'] as const;
 const HEAVY_VARIANTS = ['root-g0', 'root-shaped', 'root-shaped-ext'] as const;
 
 /** The ROOT of the headline rows of each contention scenario (the variant kept; README). */
