@@ -354,12 +354,22 @@ export default async function root(ctx: SuiteContext): Promise<SuiteResult> {
   if (parts.has('sim2real'))
     rows.push(...(await sim2RealRows({ quick, outDir: ctx.outDir, log: ctx.log })).rows);
 
-  const carried = carryRows(path.join(ctx.outDir, 'root.json'), parts, rows);
+  const carried = carryRows(path.join(ctx.outDir, 'root.json'), parts, scenarios, rows);
+  // Scenarios not run this time keep their earlier entry (the figures read them).
+  const { scenariosCarried, ...carriedExtra } = carried.extra;
+  const scenExtra = scen
+    ? {
+        scenarios: {
+          ...(scenariosCarried as Record<string, unknown>),
+          ...(scen.extra.scenarios as Record<string, unknown>),
+        },
+      }
+    : {};
   return {
     rows: [...rows, ...carried.rows],
     extra: {
-      ...carried.extra,
-      ...(scen?.extra ?? {}),
+      ...carriedExtra,
+      ...scenExtra,
       ...(paper?.extra ?? {}),
       note: 'For multi-seed rows, p10/p90 hold min/max over seeds. Satisfaction is the closed-form expectation per request.',
       parts: [...parts],

@@ -2,7 +2,8 @@
  * Rows of the parts a run of the root suite skipped (`--parts`), carried over from the
  * previous runs/bench/root.json so that the file always holds every row; each carried row
  * says where it came from (`carried`: that run's date and commit). Parts are told apart by
- * case name.
+ * case name. Within the scenario part, a run of some scenarios only (`--scenarios`) carries
+ * the rows and the extra entry of the others in the same way.
  */
 import * as fs from 'node:fs';
 import type { Row } from '../../harness';
@@ -22,6 +23,14 @@ export function partOf(caseName: string): Part {
   if (caseName.startsWith('sim-to-real') || caseName.startsWith('control: live')) return 'sim2real';
   if (PAPER_PREFIXES.some((p) => caseName.startsWith(p))) return 'paper';
   return 'scenarios';
+}
+
+/** The scenario a scenario-part row belongs to (null: rows every scenario run writes). */
+export function scenarioOf(caseName: string): string | null {
+  if (caseName.includes('single request')) return 'single';
+  if (caseName.includes('heavy load')) return 'heavy';
+  if (caseName.includes('contention')) return 'contention';
+  return null;
 }
 
 /** The previous run's extra entries that belong to each part. */
@@ -44,19 +53,37 @@ export interface Carried {
   from: string | null;
 }
 
-export function carryRows(file: string, ran: ReadonlySet<Part>, fresh: readonly Row[]): Carried {
+export function carryRows(
+  file: string,
+  ran: ReadonlySet<Part>,
+  ranScenarios: ReadonlySet<string>,
+  fresh: readonly Row[],
+): Carried {
   const skipped = (['paper', 'scenarios', 'sim2real'] as const).filter((p) => !ran.has(p));
-  if (skipped.length === 0 || !fs.existsSync(file)) return { rows: [], extra: {}, from: null };
+  const otherScenarios = ['single', 'contention', 'heavy'].filter((k) => !ranScenarios.has(k));
+  if ((skipped.length === 0 && otherScenarios.length === 0) || !fs.existsSync(file))
+    return { rows: [], extra: {}, from: null };
   const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as Previous;
   if (!Array.isArray(prev.rows)) throw new TypeError(`${file}: 'rows' must be an array`);
   const from = `${prev.conditions?.date ?? '?'} ${prev.conditions?.commit ?? '?'}`;
   const have = new Set(fresh.map((r) => r.case));
+  const carries = (c: string): boolean => {
+    const part = partOf(c);
+    if (skipped.includes(part)) return true;
+    const sc = part === 'scenarios' ? scenarioOf(c) : null;
+    return sc !== null && otherScenarios.includes(sc);
+  };
   const rows = prev.rows
-    .filter((r) => skipped.includes(partOf(String(r.case))) && !have.has(r.case))
+    .filter((r) => carries(String(r.case)) && !have.has(r.case))
     // A row carried before keeps the run it was measured in.
     .map((r) => ({ ...r, carried: r.carried ?? from }));
   const extra: Record<string, unknown> = {};
   for (const p of skipped)
     for (const k of EXTRA_OF[p]) if (prev.extra && k in prev.extra) extra[k] = prev.extra[k];
+  if (ran.has('scenarios')) {
+    const old = (prev.extra?.scenarios ?? {}) as Record<string, unknown>;
+    const kept = Object.fromEntries(otherScenarios.filter((k) => k in old).map((k) => [k, old[k]]));
+    extra.scenariosCarried = kept;
+  }
   return { rows, extra, from };
 }
