@@ -23,6 +23,8 @@ import {
   createLogger,
   loadNodePipeline,
   natsAuthFromCreds,
+  natsTlsFromFlags,
+  type NatsTlsFlags,
   nodeCredsFile,
   readCredentialSet,
   type ServiceRole,
@@ -33,11 +35,11 @@ import { RECEIVER_WEB_ROOT, defaultLabTrial } from '../../live/defaults';
 import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
 import { dataDirOption, tokenOption } from './security-options';
-import { bundleOption, int, share } from './options';
+import { bundleOption, int, share, withNatsTls } from './options';
 import { edgeSpecs, numberList } from '../../live/edge-specs';
 import { runCalibration } from '../../live/calibrate';
 
-interface LabOptions {
+interface LabOptions extends NatsTlsFlags {
   nats?: string;
   credsDir?: string;
   host: string;
@@ -64,7 +66,7 @@ interface LabOptions {
 }
 
 export function labCommand(): Command {
-  return new Command('lab')
+  return withNatsTls(new Command('lab'))
     .description(
       'Run the embedded lab: a private nats-server, the coordinator and dashboard, edges and headless receivers, and a default trial (40 requests over an SNR sweep of -6..15 dB, a = 10 of 20).',
     )
@@ -161,6 +163,7 @@ export function labCommand(): Command {
     .action(async (o: LabOptions) => {
       const level = process.env['SEMAIGC_LOG_LEVEL'] ?? 'warn';
       const log = (ns: string) => createLogger(ns, level);
+      const tls = labNatsTls(o);
       const creds = labCredentials(o);
       const auth = (role: ServiceRole) => natsAuthFromCreds(creds?.files[role]);
       // Each node speaks only as itself: its own credentials.
@@ -181,6 +184,7 @@ export function labCommand(): Command {
         const coordinator = await startCoordinator({
           natsUrl,
           ...auth('coordinator'),
+          ...tls,
           host: o.host,
           port: o.port,
           runsDir: o.runs,
@@ -209,6 +213,7 @@ export function labCommand(): Command {
           const e = await startEdge({
             natsUrl,
             ...nodeAuth(spec.id),
+            ...tls,
             ...spec,
             pipeline: pipeline!,
             logger: log('edge'),
@@ -219,6 +224,7 @@ export function labCommand(): Command {
           const rx = await startReceivers({
             natsUrl,
             ...nodeAuth(`${LAB_RECEIVER_PREFIX}-0`),
+            ...tls,
             count: o.receivers,
             idPrefix: LAB_RECEIVER_PREFIX,
             pipeline: pipeline!,
@@ -270,6 +276,20 @@ function stepTimeArg(value: string): number[] {
 
 /** The lab's headless receivers are rx-0, rx-1, … */
 const LAB_RECEIVER_PREFIX = 'rx';
+
+/**
+ * TLS to an external --nats server (--tls-ca, --tls-cert/--tls-key, as the single roles take
+ * them). The private server listens on 127.0.0.1 in plain TCP, so the flags need --nats.
+ */
+export function labNatsTls(
+  o: NatsTlsFlags & { nats?: string | undefined },
+): ReturnType<typeof natsTlsFromFlags> {
+  if (!o.nats && (o.tlsCa || o.tlsCert || o.tlsKey))
+    throw new InvalidArgumentError(
+      '--tls-ca, --tls-cert and --tls-key are for an external server: give --nats <url> too (the private nats-server speaks plain TCP on 127.0.0.1)',
+    );
+  return natsTlsFromFlags(o);
+}
 
 /**
  * The lab's role credentials: --creds-dir's, or fresh ones in a private temp dir for the
