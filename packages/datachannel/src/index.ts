@@ -14,3 +14,12 @@ export {
 export { packetizeLatent, elementsPerPacket, type PacketizeOptions } from './packetize';
 export { LatentAssembler, type AssembledLatent } from './assemble';
 export { lossPattern, lossMaskFromSeqs, type LossPattern } from './stats';
+export {
+  WEBRTC_OPEN_EVENT,
+  WEBRTC_CONNECT_EVENT,
+  unwrapReply,
+  type WebRtcDeliveryMode,
+  type WebRtcOpenRequest,
+  type WebRtcConnectRequest,
+  type SignallingReply,
+} from './signalling';

@@ -17,3 +17,9 @@ export {
   type ShapedLinkOptions,
   type QdiscCounters,
 } from './shaped-link';
+export {
+  attachWebRtcSignalling,
+  type SignallingSocket,
+  type WebRtcOffer,
+  type WebRtcSignallingOptions,
+} from './signalling';

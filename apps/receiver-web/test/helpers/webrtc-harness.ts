@@ -12,11 +12,13 @@ import { type DeliveryMode, type Sfu, type ShapedLink, createSfu } from '@semaig
 import { chromiumPath, launchChromium } from '@semaigc/testkit';
 import type { CollectedPayload, RtcPageApi } from './webrtc-page';
 
-let bundled: Promise<string> | null = null;
-function pageScript(): Promise<string> {
-  bundled ??= esbuild
+const bundled = new Map<string, Promise<string>>();
+/** The page script `entry` (a file in this directory) bundled for the browser, built once. */
+export function bundlePageScript(entry: string): Promise<string> {
+  let script = bundled.get(entry);
+  script ??= esbuild
     .build({
-      entryPoints: [path.join(__dirname, 'webrtc-page.ts')],
+      entryPoints: [path.join(__dirname, entry)],
       bundle: true,
       format: 'iife',
       platform: 'browser',
@@ -26,7 +28,8 @@ function pageScript(): Promise<string> {
       tsconfig: path.join(__dirname, '..', '..', 'tsconfig.json'),
     })
     .then((r) => r.outputFiles[0]!.text);
-  return bundled;
+  bundled.set(entry, script);
+  return script;
 }
 
 export interface RtcHarness {
@@ -71,7 +74,7 @@ export async function startRtcHarness(
       sfu.connectReceiver(receiverId, dtls as Parameters<Sfu['connectReceiver']>[1]),
     );
     await page.setContent('<!doctype html><title>webrtc latents</title>');
-    await page.addScriptTag({ content: await pageScript() });
+    await page.addScriptTag({ content: await bundlePageScript('webrtc-page.ts') });
     const params = await sfu.openReceiver(receiverId, mode);
     const offer = { ...params, routerRtpCapabilities: sfu.routerRtpCapabilities };
     const opened = await page.evaluate((o) => window.__rtc.open(o as never), offer);
