@@ -30,16 +30,14 @@ import {
 import {
   decode,
   encode,
-  makeMessage,
   parseRecord,
   RECORD_SUBJECT,
   recordMsgId,
   RECORDS_STREAM,
-  type Message,
   type RecordMessage,
 } from '@semaigc/protocol';
-import { io as ioClient, type Socket } from 'socket.io-client';
 import { caps, recordFor, TestEdge } from '../../apps/coordinator/test/helpers';
+import { type SocketPhone, socketPhone } from '../../apps/coordinator/test/socket-phone';
 import { CLI } from '../helpers/lab';
 import { linesOf, waitFor } from './helpers';
 
@@ -50,8 +48,7 @@ let nats: NatsServer;
 let observer: NatsConnection | null = null;
 let admin: NatsConnection | null = null;
 let edge: TestEdge | null = null;
-let phone: Socket | null = null;
-let beat: NodeJS.Timeout | undefined;
+let phone: SocketPhone | null = null;
 
 function coordinatorProcess(args: string[]): { child: ChildProcess; out: string[]; err: string[] } {
   const child = spawn(process.execPath, [CLI, 'coordinator', ...args], {
@@ -71,7 +68,6 @@ async function started(c: ReturnType<typeof coordinatorProcess>): Promise<void> 
 }
 
 afterAll(async () => {
-  if (beat) clearInterval(beat);
   phone?.close();
   await edge?.close().catch(() => undefined);
   for (const c of children) c.kill('SIGKILL');
@@ -97,36 +93,15 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
   edge = await new TestEdge('edge-1').start(nats.url, readNatsCreds(nodeCredsFile(creds, 'edge-1')));
   const { code } = (await (await fetch(`${base}/api/join`, { headers: auth })).json()) as { code: string };
   const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
-  phone = ioClient(base, {
-    transports: ['websocket'],
-    forceNew: true,
-    auth: { join: code },
+  phone = await socketPhone(base, {
+    nodeId: 'web-1',
+    join: code,
+    capabilities: phoneCaps,
+    beatMs: 200,
     reconnection: false,
   });
-  const hello = makeMessage('hello', {
-    nodeId: 'web-1',
-    role: 'receiver',
-    name: 'phone',
-    capabilities: phoneCaps,
-    sentAt: Date.now(),
-  });
-  const welcome = await new Promise<Message>((resolve) =>
-    phone!.emit('hello', encode(hello), (b: ArrayBuffer) => resolve(decode(b))),
-  );
-  expect(welcome.type).toBe('welcome');
-  let seq = 0;
-  beat = setInterval(() => {
-    const hb = makeMessage('heartbeat', {
-      nodeId: 'web-1',
-      role: 'receiver',
-      seq: seq++,
-      sentAt: Date.now(),
-      inFlight: 0,
-      queued: 0,
-      stepMs: null,
-    });
-    phone?.emit('heartbeat', encode(hb));
-  }, 200);
+  expect(phone.welcome.type).toBe('welcome');
+  const socket = phone.socket;
 
   // The observer kills the coordinator the moment the phone's record is on the broker (the
   // coordinator's JetStream publish of it), racing its own write of the record.
@@ -142,11 +117,11 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
   });
   await observer.flush();
   let sent: Uint8Array | null = null;
-  phone.on('latent', (b: ArrayBuffer) => {
+  socket.on('latent', (b: ArrayBuffer) => {
     const msg = decode(b);
     if (msg.type !== 'latent' || sent) return;
     sent = encode(recordFor(msg.request, 'web-1', phoneCaps, msg.edgeId, 0.8));
-    phone?.emit('record', sent);
+    socket.emit('record', sent);
   });
 
   const posted = await fetch(`${base}/api/trials`, {
@@ -167,7 +142,6 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
   expect(posted.status).toBe(202);
   await waitFor(() => stored, 60_000);
   await waitFor(() => coordinator.child.exitCode !== null || coordinator.child.signalCode !== null, 10_000);
-  if (beat) clearInterval(beat);
   phone.close();
 
   // The server has the record under the id a headless receiver would give it; the same

@@ -29,6 +29,7 @@ import {
   type TrialConfigInput,
 } from '../src';
 import { captureLogger, caps, recordFor, TestEdge, TestReceiver, until } from './helpers';
+import { socketPhone } from './socket-phone';
 
 let nats: NatsServer;
 let runsDir: string;
@@ -418,11 +419,17 @@ test('no receiver online: the trial fails to start with a message naming what is
 test('a browser receiver over socket.io: latents are relayed to it, its record and preview come back', async () => {
   const e = await edge('edge-1');
   const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
-  const phone: Socket = ioClient(coord.url, {
-    transports: ['websocket'],
-    forceNew: true,
-    auth: { join: coord.joinCode },
+  const {
+    socket: phone,
+    welcome,
+    close: closePhone,
+  } = await socketPhone(coord.url, {
+    nodeId: 'phone-1',
+    join: coord.joinCode,
+    capabilities: phoneCaps,
+    beatMs: 100,
   });
+  expect(welcome.type).toBe('welcome');
   const dashboard: Socket = ioClient(coord.url, {
     transports: ['websocket'],
     forceNew: true,
@@ -430,36 +437,11 @@ test('a browser receiver over socket.io: latents are relayed to it, its record a
   });
   const got: Message[] = [];
   const dash: string[] = [];
-  let beat: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve) => dashboard.emit('dashboard', () => resolve()));
     for (const ev of ['trial.start', 'trial.progress', 'trial.end', 'record', 'preview']) {
       dashboard.on(ev, (bytes: ArrayBuffer) => dash.push(`${ev}:${decode(bytes).type}`));
     }
-    const hello = makeMessage('hello', {
-      nodeId: 'phone-1',
-      role: 'receiver',
-      name: 'phone',
-      capabilities: phoneCaps,
-      sentAt: Date.now(),
-    });
-    const welcome = await new Promise<Message>((resolve) =>
-      phone.emit('hello', encode(hello), (b: ArrayBuffer) => resolve(decode(b))),
-    );
-    expect(welcome.type).toBe('welcome');
-    let seq = 0;
-    beat = setInterval(() => {
-      const hb = makeMessage('heartbeat', {
-        nodeId: 'phone-1',
-        role: 'receiver',
-        seq: seq++,
-        sentAt: Date.now(),
-        inFlight: 0,
-        queued: 0,
-        stepMs: null,
-      });
-      phone.emit('heartbeat', encode(hb));
-    }, 100);
     for (const ev of ['trial.assign', 'trial.release']) phone.on(ev, (b: ArrayBuffer) => got.push(decode(b)));
     phone.on('latent', (b: ArrayBuffer) => {
       const msg = decode(b);
@@ -500,8 +482,7 @@ test('a browser receiver over socket.io: latents are relayed to it, its record a
     ]);
     expect(dash.filter((d) => d === 'record:record')).toHaveLength(2);
   } finally {
-    clearInterval(beat);
-    phone.close();
+    closePhone();
     dashboard.close();
   }
 });
