@@ -2,7 +2,7 @@
  * One request on the edge: text encoding and a DDIM steps (each stretched to compute/p for
  * compute share p, or to the request's stated step time / p; step-pad.ts), then the channel
  * on the genuine intermediate latent — or, for Edge AIGC, a decode on the edge and the
- * image's bits through an ideal link with the same timing.
+ * image's bits over the digital link adapted to the SNR (packages/channel phy.ts), HARQ paid in time.
  */
 import { holdDelivery, transmit, transmitImage } from '@semaigc/channel';
 import type { SplitPipeline } from '@semaigc/diffusion';

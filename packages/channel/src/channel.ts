@@ -6,24 +6,27 @@
  * Streams: noise, fading, pilot, loss and delay each come from (seed, purpose), so e.g.
  * switching fading on does not change the noise realisation.
  */
-import { parseChannelConfig, type ChannelConfig, type ChannelMeta } from '@semaigc/protocol';
+import { parseChannelConfig, type ChannelConfig, type ChannelMeta, type PhyMeta } from '@semaigc/protocol';
 import { analogChannel } from './analog';
 import { countBitErrors, digitalChannel, digitalEsN0Db } from './digital';
 import type { Complex } from './fading';
-import { DEFAULT_SLEEP, transmissionSeconds, type SleepFn } from './link';
+import { DEFAULT_SLEEP, type SleepFn } from './link';
+import { analogPhyMeta, imageLink } from './phy';
+import { bitsPerSymbol } from './theory';
 import { meanSquaredError, measuredSnrDb, signalPower } from './measure';
 import { applyPacketImpairments, type PacketOutcome } from './packet';
 import { SIDE_INFO_BITS } from './quantize';
 import { checkSeed, rngFor, type StreamPurpose, type Xoshiro128 } from './rng';
 
-/** Payload bits per element for analog and ideal links: the latent travels as float32. */
+/**
+ * Bits per element of the latent as float32 on the wire between processes (payload sizes);
+ * the radio link carries analog latents as symbols, not bits (phy.ts).
+ */
 export const ANALOG_BITS_PER_ELEMENT = 32;
 
 export interface TransmitOptions {
   /** One seed per request: same seed and config give bit-identical output. */
   seed: number;
-  /** O in O/v; default: 32 bits per element (analog, ideal) or the coded bits + side info (digital). */
-  payloadBits?: number;
 }
 
 export interface TransmitResult {
@@ -47,7 +50,8 @@ interface Core {
   hEst: Complex | null;
   equalizer: ChannelMeta['equalizer'];
   bitsPerElement: number;
-  payloadBits: number;
+  /** Digital links: coded bits + side info; null for analog and ideal (sent as symbols). */
+  payloadBits: number | null;
   linkSnrDb: number;
   bitErrors: ((erased: Uint8Array | null) => number | null) | null;
 }
@@ -74,7 +78,7 @@ function runCore(
       output: x.slice(),
       noiseVariance: 0,
       bitsPerElement: ANALOG_BITS_PER_ELEMENT,
-      payloadBits: ANALOG_BITS_PER_ELEMENT * x.length,
+      payloadBits: null,
       linkSnrDb: cfg.snrDb,
     };
   }
@@ -85,7 +89,7 @@ function runCore(
       ...base,
       ...r,
       bitsPerElement: ANALOG_BITS_PER_ELEMENT,
-      payloadBits: ANALOG_BITS_PER_ELEMENT * x.length,
+      payloadBits: null,
       linkSnrDb: cfg.snrDb,
     };
   }
@@ -108,15 +112,23 @@ function runCore(
   };
 }
 
+/**
+ * The physical layer's account (phy.ts): an analog or ideal latent takes ⌈N/2⌉ channel uses;
+ * a digital one its coded bits over the configured modulation, one symbol per channel use
+ * (its bit errors are in `bitErrorRate`; the configured code is not an LTE MCS, so `mcs` is null).
+ */
+function phyOf(cfg: ChannelConfig, elements: number, payloadBits: number | null): PhyMeta {
+  const B = cfg.link.bandwidthHz;
+  if (payloadBits === null || !cfg.digital) return analogPhyMeta(elements, B);
+  const channelUses = Math.ceil(payloadBits / bitsPerSymbol(cfg.digital.modulation));
+  return { ...analogPhyMeta(0, B), link: 'digital', channelUses, txMs: (channelUses / B) * 1000 };
+}
+
 function transmitWith(cfg: ChannelConfig, latent: Float32Array, options: TransmitOptions): TransmitResult {
   checkLatent(latent);
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object with a seed');
   const seed = checkSeed(options.seed, 'options.seed');
-  const { payloadBits } = options;
-  if (payloadBits !== undefined && (!Number.isFinite(payloadBits) || payloadBits < 0)) {
-    throw new TypeError(`options.payloadBits must be a finite number >= 0, got ${payloadBits}`);
-  }
   const stream = streamsFor(seed);
   const power = signalPower(latent);
   const core = runCore(cfg, latent, power, stream);
@@ -133,11 +145,8 @@ function transmitWith(cfg: ChannelConfig, latent: Float32Array, options: Transmi
   }
   const erased = packets?.erased ?? null;
   const mse = cfg.mode === 'ideal' ? 0 : meanSquaredError(latent, core.output, erased);
-  const txSeconds = transmissionSeconds(
-    payloadBits ?? core.payloadBits,
-    cfg.link.bandwidthHz,
-    core.linkSnrDb,
-  );
+  const phy = phyOf(cfg, latent.length, core.payloadBits);
+  const txSeconds = phy.txMs / 1000;
 
   const meta: ChannelMeta = {
     mode: cfg.mode,
@@ -151,6 +160,7 @@ function transmitWith(cfg: ChannelConfig, latent: Float32Array, options: Transmi
     bitErrorRate: core.bitErrors ? core.bitErrors(erased) : null,
     txSeconds,
     txEmulated: cfg.link.emulate,
+    phy,
   };
   if (core.hEst) {
     meta.hEstRe = core.hEst.re;
@@ -179,8 +189,46 @@ export function transmit(latent: Float32Array, config: unknown, options: Transmi
   return createChannel(config).transmit(latent, options);
 }
 
+export interface ImageTransmission {
+  /** mode `ideal` (no errors are left after HARQ); `phy` says what the link did. */
+  meta: ChannelMeta;
+  /** The HARQ time when emulating, else 0. */
+  holdSeconds: number;
+}
+
+/**
+ * Edge AIGC: `bits` of image over the digital link adapted to `config.snrDb` (phy.ts
+ * `imageLink`): delivered error-free, every block resent until received, the retransmissions
+ * paid in time. HARQ draws come from the seed's `harq` stream.
+ */
+export function transmitImage(bits: number, config: unknown, options: TransmitOptions): ImageTransmission {
+  const cfg = parseChannelConfig(config);
+  const seed = checkSeed(options?.seed, 'options.seed');
+  const link = imageLink(bits, cfg.link.bandwidthHz, cfg.snrDb, seed);
+  return {
+    meta: {
+      mode: 'ideal',
+      snrDbSet: cfg.snrDb,
+      snrDbMeasured: null,
+      hRe: 1,
+      hIm: 0,
+      noiseVariance: 0,
+      fading: 'none',
+      equalizer: null,
+      bitErrorRate: null,
+      txSeconds: link.seconds,
+      txEmulated: cfg.link.emulate,
+      phy: link.meta,
+    },
+    holdSeconds: cfg.link.emulate ? link.seconds : 0,
+  };
+}
+
 /** Waits `result.holdSeconds` (injected sleep for tests); resolves to the seconds held. */
-export async function holdDelivery(result: TransmitResult, sleep: SleepFn = DEFAULT_SLEEP): Promise<number> {
+export async function holdDelivery(
+  result: Pick<TransmitResult, 'holdSeconds'>,
+  sleep: SleepFn = DEFAULT_SLEEP,
+): Promise<number> {
   if (result.holdSeconds > 0) await sleep(result.holdSeconds * 1000);
   return result.holdSeconds;
 }

@@ -18,6 +18,7 @@ export { encode, decode, codedLength } from './codes';
 export { digitalChannel, digitalEsN0Db, transmitBits, countBitErrors, type DigitalConfig } from './digital';
 export * from './packet';
 export * from './link';
+export * from './phy';
 export * from './trace';
 export * from './snr-process';
 export { signalPower, meanSquaredError, measuredSnrDb } from './measure';

@@ -49,9 +49,9 @@ describe('digital transmission end to end', () => {
     const eb = createChannel({ ...base, digital: { ...base.digital, snrIs: 'EbN0' } }).transmit(x, {
       seed: 3,
     }).meta;
-    // Eb/N0 = 6 dB is Es/N0 ≈ 9 dB for QPSK: fewer errors, faster link.
+    // Eb/N0 = 6 dB is Es/N0 ≈ 9 dB for QPSK: fewer errors; the same symbols, so the same time.
     expect(eb.bitErrorRate!).toBeLessThan(es.bitErrorRate!);
-    expect(eb.txSeconds).toBeLessThan(es.txSeconds);
+    expect(eb.txSeconds).toBe(es.txSeconds);
     expect(es.bitErrorRate!).toBeGreaterThan(0);
   });
 
@@ -70,7 +70,7 @@ describe('digital transmission end to end', () => {
     expect(meta.bitErrorRate).toBeLessThan(0.01);
   });
 
-  test('payload: coded bits plus 64 bits of side information', () => {
+  test('time: coded bits plus 64 bits of side information, one symbol per channel use at B', () => {
     const bits = 8 * x.length;
     const cfg = {
       mode: 'digital',
@@ -78,6 +78,13 @@ describe('digital transmission end to end', () => {
       digital: { bits: 8, modulation: 'bpsk', code: 'hamming74' },
     } as const;
     const { meta } = createChannel(cfg).transmit(x, { seed: 1 });
-    expect(meta.txSeconds).toBeCloseTo(((bits * 7) / 4 + 64) / (20e6 * Math.log2(11)), 15);
+    // BPSK: one coded bit per symbol.
+    const uses = (bits * 7) / 4 + 64;
+    expect(meta.txSeconds).toBeCloseTo(uses / 20e6, 15);
+    expect(meta.phy).toMatchObject({ link: 'digital', channelUses: uses, mcs: null });
+    const qpsk = createChannel({ ...cfg, digital: { ...cfg.digital, modulation: 'qpsk' } }).transmit(x, {
+      seed: 1,
+    });
+    expect(qpsk.meta.phy?.channelUses).toBe(uses / 2);
   });
 });

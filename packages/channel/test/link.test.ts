@@ -5,6 +5,7 @@ import {
   holdForTransmission,
   linkRateBps,
   transmissionSeconds,
+  analogPhyMeta,
 } from '../src';
 import { latent } from './helpers';
 
@@ -23,16 +24,21 @@ describe('link timing', () => {
     expect(() => transmissionSeconds(-5, 1e6, 10)).toThrow(TypeError);
   });
 
-  test('meta.txSeconds is O/v for the latent as float32, or the given payloadBits', () => {
+  test('meta.txSeconds is the analog latent’s N/2 channel uses at B, whatever the SNR; meta.phy says so', () => {
     const x = latent([1], 4096);
-    const ch = createChannel({ mode: 'analog', snrDb: 15, link: { bandwidthHz: 5e6, emulate: true } });
-    const r = ch.transmit(x, { seed: 1 });
-    expect(r.meta.txSeconds).toBeCloseTo((32 * 4096) / (5e6 * Math.log2(1 + 10 ** 1.5)), 15);
+    const at = (snrDb: number) =>
+      createChannel({ mode: 'analog', snrDb, link: { bandwidthHz: 5e6, emulate: true } }).transmit(x, {
+        seed: 1,
+      });
+    const r = at(15);
+    expect(r.meta.txSeconds).toBeCloseTo(2048 / 5e6, 15);
     expect(r.meta.txEmulated).toBe(true);
     expect(r.holdSeconds).toBe(r.meta.txSeconds);
-    const custom = ch.transmit(x, { seed: 1, payloadBits: 1000 });
-    expect(custom.meta.txSeconds).toBeCloseTo(1000 / (5e6 * Math.log2(1 + 10 ** 1.5)), 15);
-    expect(() => ch.transmit(x, { seed: 1, payloadBits: -1 })).toThrow(/payloadBits/);
+    expect(r.meta.phy).toEqual(analogPhyMeta(4096, 5e6));
+    expect(r.meta.phy).toMatchObject({ link: 'analog', channelUses: 2048, mcs: null, harqRounds: null });
+    // An analog link's SNR changes the noise, not the time (the paper's O/v would be 6x slower at −6 dB).
+    expect(at(-6).meta.txSeconds).toBe(r.meta.txSeconds);
+    expect(transmissionSeconds(32 * 4096, 5e6, -6)).toBeGreaterThan(100 * r.meta.txSeconds);
   });
 
   test('holdForTransmission waits only when emulating', async () => {
@@ -60,7 +66,7 @@ describe('link timing', () => {
     }).transmit(x, {
       seed: 1,
     });
-    await expect(holdDelivery(on, s.sleep)).resolves.toBeCloseTo((64 * 32) / 1e3, 12);
+    await expect(holdDelivery(on, s.sleep)).resolves.toBeCloseTo(32 / 1e3, 12); // 64 reals = 32 channel uses
     expect(s.calls).toEqual([on.holdSeconds * 1000]);
   });
 });

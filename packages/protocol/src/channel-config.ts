@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseWith } from './validate';
+import { phyMetaSchema } from './phy-meta';
 
 /** Bounds on any SNR the testbed accepts, in dB. */
 export const SNR_DB_MIN = -30;
@@ -175,7 +176,7 @@ export const channelMetaSchema = z.object({
   equalizer: z.enum(['zf', 'mmse']).nullable(),
   /** Measured bit error rate for digital links; null otherwise. */
   bitErrorRate: z.number().min(0).max(1).nullable(),
-  /** Transmission delay O/v in seconds for the payload, and whether it was emulated. */
+  /** Transmission time of the payload on the physical layer (phy.txMs / 1000), and whether it was emulated. */
   txSeconds: nonNegative,
   txEmulated: z.boolean(),
   /** The channel estimate ĥ the equaliser used (equals h with perfect CSI); absent without fading. */
@@ -186,6 +187,8 @@ export const channelMetaSchema = z.object({
   packetsLost: z.number().int().min(0).optional(),
   /** Added network delay for the whole tensor (last packet's delay + jitter draw), seconds. */
   packetDelaySeconds: nonNegative.optional(),
+  /** The physical layer's account of the transmission (phy-meta.ts); absent from older edges. */
+  phy: phyMetaSchema.optional(),
 });
 
 export type ChannelMeta = z.output<typeof channelMetaSchema>;

@@ -8,6 +8,7 @@ export * from './errors';
 export * from './error-codes';
 export * from './validate';
 export * from './channel-config';
+export * from './phy-meta';
 export * from './ids';
 export * from './float16';
 export * from './tensor';

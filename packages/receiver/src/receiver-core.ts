@@ -257,6 +257,8 @@ export class ReceiverCore {
       startedAt: request.createdAt,
       completedAt,
       ...(request.stepTime ? { stepTime: request.stepTime } : {}),
+      // What the physical layer did to the payload, as the edge's channel computed it.
+      ...(ch?.phy ? { phy: ch.phy } : {}),
     };
   }
 

@@ -2,8 +2,9 @@
  * One request of a simulated trial, attempt by attempt, on the virtual nodes' clocks:
  *
  *   edge:      wait for the edge, text encoding + a steps (root's latency model, eq. 19–20)
- *   link:      the real channel code (packages/channel `createChannel().transmit`) on a
- *              seeded latent: the same σ², h, measured SNR and emulated hold O/v as live
+ *   link:      the real channel code (packages/channel `createChannel().transmit`, and
+ *              `transmitImage` for Edge AIGC) on a seeded latent: the same σ², h, measured
+ *              SNR, physical layer (channel uses, MCS, HARQ) and emulated hold as live
  *   receiver:  wait for the receiver, T̂ − a steps + decode (root's latency model), the
  *              caption checker and, when asked, the reference generation
  *   rest:      the lab's hops and bookkeeping (`hopMs` of the resampled lab record)
@@ -13,7 +14,7 @@
  * (`measuredProfile`), so the trial's quality gate regenerates as it would live; each
  * regeneration is a new request to the edge (text encoding again), as live.
  */
-import { createChannel, type TransmitResult } from '@semaigc/channel';
+import { createChannel, transmitImage, type TransmitResult } from '@semaigc/channel';
 import type { Decision, TrialConfig } from '@semaigc/coordinator';
 import { satisfaction } from '@semaigc/metrics';
 import type { LatencyRequirement } from '@semaigc/protocol';
@@ -173,7 +174,6 @@ function transmitSeeded(
   const latent = new Float32Array(m.latentElements);
   for (let i = 0; i < latent.length; i++) latent[i] = rng.normal();
   if (!image) return createChannel({ ...cfg.channel, snrDb }).transmit(latent, { seed });
-  // As the live edge: the image's bits cross an ideal link with the link's timing.
-  const channel = createChannel({ ...cfg.channel, snrDb, mode: 'ideal' });
-  return channel.transmit(latent, { seed, payloadBits: m.imageBits });
+  // As the live edge: the image's bits over the adapted digital link, HARQ paid in time.
+  return { output: latent, erased: null, ...transmitImage(m.imageBits, { ...cfg.channel, snrDb }, { seed }) };
 }

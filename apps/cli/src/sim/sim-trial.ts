@@ -288,5 +288,6 @@ function serveVirtually(
     startedAt: s.epoch + s.startMs,
     completedAt: s.epoch + attempt.endMs,
     ...(requestStepTime(cfg) ? { stepTime: requestStepTime(cfg)! } : {}),
+    ...(meta?.phy ? { phy: meta.phy } : {}),
   };
 }

@@ -68,11 +68,21 @@ export const RECORD_CSV_COLUMNS: readonly string[] = [
   ...CAPS.map((c) => `edge.${c}`),
   'startedAt',
   'completedAt',
-  // Appended, so earlier columns keep their places: stated step times, a learned policy's inputs.
+  // Appended, so earlier columns keep their places: stated step times, a learned policy's inputs, the physical layer.
   'stepTime.edgeMs',
   'stepTime.receiverMs',
   'policyInputs.timeScale',
   'policyInputs.clipped',
+  // The physical layer's account of the payload (empty for Local AIGC).
+  'phy.link',
+  'phy.channelUses',
+  'phy.txMs',
+  'phy.mcs.cqi',
+  'phy.mcs.modulation',
+  'phy.mcs.codeRate',
+  'phy.bler',
+  'phy.harqRounds',
+  'phy.onePassMs',
 ];
 
 function get(obj: unknown, dotted: string): unknown {

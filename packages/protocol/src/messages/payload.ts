@@ -31,7 +31,7 @@ export const edgeTimingsSchema = z.object({
   channelMs: durationMs,
   /** VAE decode on the edge (Edge AIGC), 0 otherwise. */
   decodeMs: durationMs,
-  /** Transmission delay O/v held before sending (0 when emulation is off). */
+  /** Transmission time held before sending (channel.phy.txMs; 0 when emulation is off). */
   txEmulatedMs: durationMs,
   /** Edge clock: when the request arrived and when the payload left. */
   receivedAt: epochMs,

@@ -21,6 +21,7 @@ import { PROTOCOL_VERSION } from '../version';
 import type { ChannelConfig } from '../channel-config';
 import { DELIVERIES, MAX_PROMPT_LENGTH, type RequestBody } from './request';
 import { policyInputsSchema } from './policy-inputs';
+import { phyMetaSchema } from '../phy-meta';
 import { stepTimeSchema } from './step-time';
 import type { Capabilities } from './common';
 
@@ -35,7 +36,7 @@ export const recordTimingsSchema = z.object({
   textEncodeMs: ms,
   /** L2: the a edge steps (stretched by the edge's compute share). */
   edgeStepsMs: ms,
-  /** Transmission delay O/v held by link emulation. */
+  /** Transmission time held by link emulation (the physical layer's phy.txMs when emulating). */
   txEmulatedMs: ms,
   /** L1 as measured: edge sentAt → receiver arrival (clock-offset corrected when known). */
   transportMs: ms,
@@ -107,6 +108,8 @@ export const recordSchema = z
     stepTime: stepTimeSchema.optional(),
     /** A learned policy's view of this request (policy-inputs.ts); absent for other policies. */
     policyInputs: policyInputsSchema.optional(),
+    /** The physical layer's account of the payload (the edge's channel meta); absent for Local AIGC. */
+    phy: phyMetaSchema.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.edgeSteps > r.totalSteps) {
