@@ -18,6 +18,7 @@ export * from './sim/service-model';
 export * from './sim/features';
 export * from './sim/action-grid';
 export * from './sim/env';
+export * from './sim/measured-figures';
 
 export * from './d3qn/config';
 export * from './d3qn/network';

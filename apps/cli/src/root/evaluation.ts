@@ -36,6 +36,7 @@ export const POLICY_LABELS: Record<string, string> = {
   'edge-aigc': 'Edge AIGC',
   'local-aigc': 'Local AIGC',
   random: 'Random split',
+  'deadline-greedy': 'Deadline-greedy hand rule',
 };
 
 export interface Fig6Row {

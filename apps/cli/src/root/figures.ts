@@ -7,9 +7,18 @@ import { policyColour } from '../policy-colour';
 import { POLICY_LABELS, type EvaluationData, type SweepRow } from './evaluation';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
-const ORDER = ['root', 'oracle', 'non-root', 'non-fine-tuning', 'edge-aigc', 'local-aigc', 'random'];
+const ORDER = [
+  'root',
+  'oracle',
+  'non-root',
+  'non-fine-tuning',
+  'edge-aigc',
+  'local-aigc',
+  'random',
+  'deadline-greedy',
+];
 /** One colour per policy, the same in every figure. */
-const PALETTE = ['#1f77b4', '#ff7f0e', '#d62728', '#17becf', '#2ca02c', '#bcbd22', '#9467bd'];
+const PALETTE = ['#1f77b4', '#ff7f0e', '#d62728', '#17becf', '#2ca02c', '#bcbd22', '#9467bd', '#7f7f7f'];
 
 type Labelled<T> = T & { label: string };
 
@@ -117,8 +126,11 @@ export interface FigureFiles {
   png: string | null;
 }
 
-/** Writes fig6 … fig9d (.svg and .png) into `dir`. */
-export async function writeFigures(dir: string, d: EvaluationData): Promise<FigureFiles[]> {
+/**
+ * Writes fig6 … fig9d (.svg and .png) into `dir`; `quality` names the quality model in every
+ * title (the assumed illustrative table or the measured surfaces).
+ */
+export async function writeFigures(dir: string, d: EvaluationData, quality?: string): Promise<FigureFiles[]> {
   const rootAndOracle = (rows: SweepRow[]): SweepRow[] =>
     rows.filter((r) => r.policy === 'root' || r.policy === 'oracle');
   const specs: [string, ChartSpec][] = [
@@ -144,7 +156,12 @@ export async function writeFigures(dir: string, d: EvaluationData): Promise<Figu
   ];
   if (d.fig6.length > 0) specs.unshift(['fig6-reward-vs-episode', rewardCurves(d.fig6)]);
   const out: FigureFiles[] = [];
-  for (const [name, spec] of specs) {
+  for (const [name, plain] of specs) {
+    // Every title here is a string (set above); the suffix names the quality model.
+    const spec =
+      quality && typeof plain.title === 'string'
+        ? ({ ...plain, title: `${plain.title} (${quality})` } as ChartSpec)
+        : plain;
     const r = await writeChart(spec, path.join(dir, name));
     out.push({ name, svg: r.svgPath, png: r.pngPath });
   }

@@ -5,11 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { parseCheckpoint } from '@semaigc/root';
-import { defaultRunId, readJson, runDirectory, writeCsv, writeJson } from '../../node/files';
+import { defaultRunId, readJson, runDirectory, writeJson } from '../../node/files';
 import { evaluate } from '../../root/evaluation';
+import { writeEvaluationCsvs } from '../../root/evaluation-files';
 import { writeFigures } from '../../root/figures';
+import { runMeasuredEval } from '../../root/measured-eval';
 import { loadProfile } from '../../root/profile-loader';
 import { summarise, summaryMarkdown } from '../../root/summary';
 import { runTraining } from '../../root/training-run';
@@ -25,6 +27,7 @@ interface EvalOptions extends CommonOptions, TrainingOptions {
   checkpoint?: string;
   evalSeed: number;
   evalEpisodes: number;
+  quality: 'assumed' | 'measured';
 }
 
 export function evalCommand(): Command {
@@ -48,10 +51,23 @@ export function evalCommand(): Command {
       'sessions of 32 requests per sweep point and heatmap cell',
       parseInteger(1),
       20,
+    )
+    .addOption(
+      new Option(
+        '--quality <model>',
+        "assumed: the profile's quality table (the paper's illustrative one by default); measured: the split benchmark's measured surfaces on the paper's dynamics (trains ROOT on that scenario; --checkpoint not used)",
+      )
+        .choices(['assumed', 'measured'])
+        .default('assumed'),
     );
   addTrainingOptions(cmd);
   return cmd.action(async (o: EvalOptions) => {
     const log = (line: string): void => void process.stderr.write(`[root eval] ${line}\n`);
+    if (o.quality === 'measured') {
+      const dir = runDirectory(o.out, o.id ?? defaultRunId('measured-quality', o.seed));
+      await runMeasuredEval(o, dir, log);
+      return;
+    }
     const profile = loadProfile(o.profile, o.calibration);
     const dir = runDirectory(o.out, o.id ?? defaultRunId(profile.name, o.seed));
     let checkpointFile = o.checkpoint;
@@ -71,27 +87,14 @@ export function evalCommand(): Command {
     log(`evaluating ${checkpointFile} on profile ${profile.name}, eval seed ${o.evalSeed} → ${dir}`);
     const data = evaluate({ profile, checkpoint, seed: o.evalSeed, episodes: o.evalEpisodes, log });
 
-    writeCsv(
-      path.join(dir, 'fig6_reward_vs_episode.csv'),
-      data.fig6.map((r) => ({ ...r })),
+    writeEvaluationCsvs(dir, data);
+    const figures = await writeFigures(
+      dir,
+      data,
+      profile.name === 'paper'
+        ? 'assumed illustrative quality table'
+        : `${profile.name} profile quality table`,
     );
-    writeCsv(
-      path.join(dir, 'sweep_snr.csv'),
-      data.snrSweep.map((r) => ({ ...r })),
-    );
-    writeCsv(
-      path.join(dir, 'sweep_share.csv'),
-      data.shareSweep.map((r) => ({ ...r })),
-    );
-    writeCsv(
-      path.join(dir, 'heatmap_snr_share.csv'),
-      data.heatmap.map((r) => ({ ...r })),
-    );
-    writeCsv(
-      path.join(dir, 'overall.csv'),
-      data.overall.map((r) => ({ ...r })),
-    );
-    const figures = await writeFigures(dir, data);
     const summary = summarise(data);
     const requests = o.evalEpisodes * profile.requestsPerEpisode;
     context.unshift(
