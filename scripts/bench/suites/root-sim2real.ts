@@ -5,9 +5,10 @@
  * satisfaction compared per 3 dB SNR bucket.
  *
  *   0. a warm-up (not used: the first requests compile the ONNX sessions);
- *   1. a calibration trial (the default lab's config with other seeds and prompts, no
- *      reference run): its records time the virtual nodes (`--lab-timing`), so the trials
- *      compared below are not the ones the simulator was timed on;
+ *   1. before each compared trial, a calibration trial (the default lab's config with other
+ *      seeds and prompts, no reference run): its records time the virtual nodes for the trial
+ *      that follows (`--lab-timing`), so the simulator is timed under the load that trial
+ *      meets, and never on the requests it is compared on;
  *   2. the default lab trial (infra/trials/snr-sweep.yaml, = `semaigc lab`'s default);
  *   3. the ROOT trials (infra/trials/root-online.yaml on the lab's own time scale, learning
  *      online and, as a control for the learner's own cost on the coordinator's event loop,
@@ -149,17 +150,17 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
   const rootPaper = await loadTrialConfig(ROOT_PAPER_TRIAL_FILE);
   const withCheckpoint = (c: TrialConfig): TrialConfig => ({ ...c, policy: { ...c.policy, checkpoint } });
   // Not compared: a warm-up (the first requests load and compile the ONNX sessions) and the
-  // calibration run that times the virtual nodes (other seeds and prompts, no reference run).
+  // calibration runs that time the virtual nodes (other seeds and prompts, no reference run).
   const warmUp: TrialConfig = { ...lab, id: 'warm-up', name: 'sim2real warm-up', requestsPerReceiver: 4 };
-  const calibrationCfg: TrialConfig = {
+  const calibrationCfg = (k: number): TrialConfig => ({
     ...lab,
-    id: 'calibration',
-    name: 'sim2real calibration',
-    seeds: { base: 5000 },
-    prompts: { generator: 'grammar', seed: 5, count: 40 },
+    id: `calibration-${k}`,
+    name: `sim2real calibration ${k}`,
+    seeds: { base: 5000 + 1000 * k },
+    prompts: { generator: 'grammar', seed: 5 + k, count: 40 },
     computeReference: false,
     requestsPerReceiver: requests,
-  };
+  });
   const compared: [string, TrialConfig][] = [
     ['default lab', { ...lab, id: 'lab-default', requestsPerReceiver: requests }],
     [
@@ -180,29 +181,35 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
       withCheckpoint({ ...rootPaper, id: 'root-paper-regime', requestsPerReceiver: requests }),
     ],
   ];
-  const live = await runLive(liveDir, [warmUp, calibrationCfg, ...compared.map(([, c]) => c)], o.log);
-  const calibration = live[1]!;
+  // warm-up, then (calibration k, compared k) pairs: live[1 + 2k] times live[2 + 2k].
+  const live = await runLive(
+    liveDir,
+    [warmUp, ...compared.flatMap(([, c], k) => [calibrationCfg(k), c])],
+    o.log,
+  );
+  const calibrationOf = (k: number): TrialSummary => live[1 + 2 * k]!;
+  const liveOf = (k: number): TrialSummary => live[2 + 2 * k]!;
   const gaps: [string, SummaryGap][] = [];
-  for (const [i, [name, cfg]] of compared.entries()) {
+  for (const [k, [name, cfg]] of compared.entries()) {
     const sim = await runSimulated(cfg, {
       calibration: DEFAULT_SIM_CALIBRATION,
-      labTiming: calibration.files.records,
+      labTiming: calibrationOf(k).files.records,
       receivers: 1,
       edgeShare: 1,
       receiverShare: 1,
       runs: simDir,
     });
-    const g = compareSummaries(live[i + 2]!, sim);
+    const g = compareSummaries(liveOf(k), sim);
     o.log(`sim2real: ${name}\n${gapTable(g)}`);
     gaps.push([name, g]);
   }
   // The control: the live lab against itself. The learning and the frozen ROOT trials serve
   // the same requests (and, when the updates change no decision, with the same splits), so
   // their bucket gap is the live run-to-run spread the simulator cannot be expected to beat.
-  const liveToLive = compareSummaries(live[3]!, live[4]!);
-  const sameDecisions = await sameSplits(live[3]!, live[4]!);
+  const liveToLive = compareSummaries(liveOf(1), liveOf(2));
+  const sameDecisions = await sameSplits(liveOf(1), liveOf(2));
   o.log(
-    `sim2real: control, live vs live (${sameDecisions} of ${live[3]!.requests} decisions equal)\n${gapTable(liveToLive)}`,
+    `sim2real: control, live vs live (${sameDecisions} of ${liveOf(1).requests} decisions equal)\n${gapTable(liveToLive)}`,
   );
   const worst = gaps.map(([, g]) => g.maxGap).filter((g): g is number => g !== null);
   const main: Row = {
@@ -220,7 +227,7 @@ export async function sim2RealRows(o: Sim2RealOptions): Promise<Sim2RealResult> 
     note: 'median = the largest |live − simulated| mean satisfaction over the 3 dB SNR buckets of every compared trial (p10/p90: the smallest/largest trial maximum); n = buckets compared',
     dir,
     checkpoint,
-    calibration: calibration.runDir,
+    calibration: compared.map((_, k) => calibrationOf(k).runDir),
     trials: Object.fromEntries(gaps.map(([name, g]) => [name, { ...g, table: gapTable(g) }])),
     control: { ...liveToLive, sameDecisions, table: gapTable(liveToLive) },
   };
