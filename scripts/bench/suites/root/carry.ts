@@ -2,8 +2,9 @@
  * Rows of the parts a run of the root suite skipped (`--parts`), carried over from the
  * previous runs/bench/root.json so that the file always holds every row; each carried row
  * says where it came from (`carried`: that run's date and commit). Parts are told apart by
- * case name. Within the scenario part, a run of some scenarios only (`--scenarios`) carries
- * the rows and the extra entry of the others in the same way.
+ * case name. Within the scenario part, the rows a run did not write — other scenarios'
+ * (`--scenarios`), or those of a policy it did not retrain — are carried in the same way, and
+ * so is the extra entry of a scenario not run.
  */
 import * as fs from 'node:fs';
 import type { Row } from '../../harness';
@@ -61,17 +62,15 @@ export function carryRows(
 ): Carried {
   const skipped = (['paper', 'scenarios', 'sim2real'] as const).filter((p) => !ran.has(p));
   const otherScenarios = ['single', 'contention', 'heavy'].filter((k) => !ranScenarios.has(k));
-  if ((skipped.length === 0 && otherScenarios.length === 0) || !fs.existsSync(file))
-    return { rows: [], extra: {}, from: null };
+  if (!fs.existsSync(file)) return { rows: [], extra: {}, from: null };
   const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as Previous;
   if (!Array.isArray(prev.rows)) throw new TypeError(`${file}: 'rows' must be an array`);
   const from = `${prev.conditions?.date ?? '?'} ${prev.conditions?.commit ?? '?'}`;
   const have = new Set(fresh.map((r) => r.case));
+  // A scenario row this run did not write (another scenario, or a policy not retrained here) is carried too.
   const carries = (c: string): boolean => {
     const part = partOf(c);
-    if (skipped.includes(part)) return true;
-    const sc = part === 'scenarios' ? scenarioOf(c) : null;
-    return sc !== null && otherScenarios.includes(sc);
+    return skipped.includes(part) || (part === 'scenarios' && scenarioOf(c) !== null);
   };
   const rows = prev.rows
     .filter((r) => carries(String(r.case)) && !have.has(r.case))

@@ -11,7 +11,9 @@
  * - scenario-quality: the measured surface the simulator uses: pass probability of one
  *   attempt and median PSNR over SNR per edge-step count a (Fig. 7's cause);
  * - scenario-sensitivity: the queue-aware hand rule's share of the oracle on the assumed
- *   table with its breakpoints moved ±30%.
+ *   table with its breakpoints moved ±30%;
+ * - scenario-headroom: under contention, what each reference and each ROOT variant gains over
+ *   the queue-aware rule (mean and 95% interval over seeds), at both loads.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -179,6 +181,44 @@ function qualityChart(): ChartSpec {
   };
 }
 
+/** The rows `headroom: X vs queue-aware rule, S` and `V vs best heuristic, S` as intervals. */
+function headroomChart(rows: BenchRow[]): ChartSpec {
+  const values = rows.flatMap((r) => {
+    const h = /^headroom: (.+) vs queue-aware rule, (contention.*)$/.exec(r.case);
+    const v = /^(root-[^ ]+) vs best heuristic, (contention.*)$/.exec(r.case);
+    const m = h ?? v;
+    if (!m) return [];
+    return [
+      { what: h ? m[1] : `${m[1]} (vs best rule)`, scenario: m[2], mean: r.mean, lo: r.ciLow, hi: r.ciHigh },
+    ];
+  });
+  return {
+    $schema: SCHEMA,
+    title: 'Gain over the queue-aware rule, mean and 95% interval over seeds',
+    data: { values },
+    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
+    spec: {
+      width: 300,
+      height: 220,
+      encoding: { y: { field: 'what', type: 'nominal', title: null } },
+      layer: [
+        {
+          mark: { type: 'rule' },
+          encoding: {
+            x: { field: 'lo', type: 'quantitative', title: 'satisfaction difference' },
+            x2: { field: 'hi' },
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 60 },
+          encoding: { x: { field: 'mean', type: 'quantitative' } },
+        },
+        { mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { x: { datum: 0 } } },
+      ],
+    },
+  };
+}
+
 function sensitivityChart(
   sweep: { ayFactor: number; bxFactor: number; heuristicShare: number }[],
 ): ChartSpec {
@@ -215,21 +255,32 @@ async function main(): Promise<void> {
       scenarios: {
         single: { perSeed: PerSeed; curves: Curves };
         contention: { perSeed: PerSeed; curves: Curves };
+        heavy?: { perSeed: PerSeed; curves: Curves };
         sensitivity: { ayFactor: number; bxFactor: number; heuristicShare: number }[];
       };
     };
   };
   const s = bench.extra.scenarios;
   await writeChart(satisfactionChart(bench.rows), path.join(outDir, 'scenario-satisfaction'));
+  const heavy = 'contention, heavy load';
   await writeChart(
-    latencyChart({ 'single request': s.single.perSeed, contention: s.contention.perSeed }),
+    latencyChart({
+      'single request': s.single.perSeed,
+      contention: s.contention.perSeed,
+      ...(s.heavy ? { [heavy]: s.heavy.perSeed } : {}),
+    }),
     path.join(outDir, 'scenario-latency'),
   );
   await writeChart(qualityChart(), path.join(outDir, 'scenario-quality'));
   await writeChart(
-    trainingChart({ 'single request': s.single.curves, contention: s.contention.curves }),
+    trainingChart({
+      'single request': s.single.curves,
+      contention: s.contention.curves,
+      ...(s.heavy ? { [heavy]: s.heavy.curves } : {}),
+    }),
     path.join(outDir, 'scenario-training'),
   );
+  await writeChart(headroomChart(bench.rows), path.join(outDir, 'scenario-headroom'));
   await writeChart(sensitivityChart(s.sensitivity), path.join(outDir, 'scenario-sensitivity'));
 }
 
