@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { analogLatentS, analogPhyMeta, DEFAULT_PHY, digitalLink, imageLink } from '@semaigc/channel';
+import type { TrialConfigInput } from '@semaigc/coordinator';
 import type { RecordMessage } from '@semaigc/protocol';
 import { startEdge, type EdgeHandle } from '@semaigc/edge';
 import { startReceivers } from '@semaigc/receiver-node';
@@ -38,7 +39,7 @@ const IMAGE_BANDWIDTH_HZ = 1e6;
 
 async function trial(
   name: string,
-  policy: object,
+  policy: TrialConfigInput['policy'],
   valuesDb: number[],
   requests: number,
   bandwidthHz: number,
