@@ -184,36 +184,40 @@ function qualityChart(): ChartSpec {
 /** The rows `headroom: X vs queue-aware rule, S` and `V vs best heuristic, S` as intervals. */
 function headroomChart(rows: BenchRow[]): ChartSpec {
   const values = rows.flatMap((r) => {
-    const h = /^headroom: (.+) vs queue-aware rule, (contention.*)$/.exec(r.case);
+    const h = /^headroom: (.+?)(?: \(.*\))? vs queue-aware rule, (contention.*)$/.exec(r.case);
     const v = /^(root-[^ ]+) vs best heuristic, (contention.*)$/.exec(r.case);
     const m = h ?? v;
     if (!m) return [];
-    return [
-      { what: h ? m[1] : `${m[1]} (vs best rule)`, scenario: m[2], mean: r.mean, lo: r.ciLow, hi: r.ciHigh },
-    ];
+    return [{ what: h ? m[1] : `ROOT ${m[1]}`, scenario: m[2], mean: r.mean, lo: r.ciLow, hi: r.ciHigh }];
   });
+  const y = { field: 'what', type: 'nominal', title: null, axis: { labelLimit: 300 } };
   return {
     $schema: SCHEMA,
-    title: 'Gain over the queue-aware rule, mean and 95% interval over seeds',
+    title: 'Gain over the queue-aware rule (ROOT: over the better rule), mean and 95% interval over seeds',
     data: { values },
     facet: { column: { field: 'scenario', type: 'nominal', title: null } },
     spec: {
       width: 300,
       height: 220,
-      encoding: { y: { field: 'what', type: 'nominal', title: null } },
       layer: [
         {
           mark: { type: 'rule' },
           encoding: {
-            x: { field: 'lo', type: 'quantitative', title: 'satisfaction difference' },
+            y,
+            x: {
+              field: 'lo',
+              type: 'quantitative',
+              title: 'satisfaction difference (dashed: 0 and the +0.03 target)',
+            },
             x2: { field: 'hi' },
           },
         },
         {
           mark: { type: 'point', filled: true, size: 60 },
-          encoding: { x: { field: 'mean', type: 'quantitative' } },
+          encoding: { y, x: { field: 'mean', type: 'quantitative' } },
         },
-        { mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { x: { datum: 0 } } },
+        { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { datum: 0 } } },
+        { mark: { type: 'rule', strokeDash: [2, 2], color: 'green' }, encoding: { x: { datum: 0.03 } } },
       ],
     },
   };
