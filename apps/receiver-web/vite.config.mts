@@ -14,6 +14,9 @@
  *   to those URLs (the glue file is also the script of ORT's pthread workers).
  * - COOP/COEP on the dev and preview servers, as the coordinator sends them, so
  *   `crossOriginIsolated` holds and the wasm backend can use threads (SharedArrayBuffer).
+ * - `keepNames` on the page's and the worker's output: the minifier renames classes, and an
+ *   error's `name` (`this.name = new.target.name` in every package's error base class) is what
+ *   a user reads ("ModelMemoryError: …", not "nh: …"). It costs a few hundred bytes.
  */
 const here = (rel: string): string => decodeURIComponent(new URL(rel, import.meta.url).pathname);
 
@@ -42,11 +45,12 @@ export default {
     chunkSizeWarningLimit: 2048,
     rolldownOptions: {
       input: { index: here('index.html'), parity: here('parity.html'), bench: here('bench.html') },
+      output: { keepNames: true },
     },
   },
   // The inference worker imports onnxruntime-web's builds on demand: ES module workers keep
   // those dynamic imports as separate chunks (the default 'iife' cannot split).
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { keepNames: true } } },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
 };

@@ -1,4 +1,7 @@
-/** Errors of the receiver page: `name` set, `cause` kept. */
+/**
+ * Errors of the receiver page: `name` set, `cause` kept. The build keeps class names
+ * (vite.config.mts `keepNames`), so the minified page still says `ModelMemoryError: …`.
+ */
 export class ReceiverPageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -13,7 +16,4 @@ export class PageConfigError extends ReceiverPageError {}
 export class InferenceWorkerError extends ReceiverPageError {}
 
 /** The model needs more memory than this device's limit (the message gives both figures). */
-export class ModelMemoryError extends ReceiverPageError {
-  // Spelled out: the page's minified build renames classes, and this name is what a user reads.
-  override name = 'ModelMemoryError';
-}
+export class ModelMemoryError extends ReceiverPageError {}
