@@ -51,7 +51,7 @@ import { RunFolderExistsError, StartupError, TrialStartError } from './errors';
 import { makeApiToken } from './http/guard';
 import { createHttpServer } from './http/server';
 import { joinUrl, makeJoinCode, reachableHost } from './http/join';
-import { countDrop, createMetrics, type CoordinatorMetrics } from './metrics';
+import { countDrop, countRefusal, createMetrics, type CoordinatorMetrics } from './metrics';
 import { encodePng } from './recorder/png';
 import { runFiles } from './recorder/recorder';
 import type { TrialSummary } from './recorder/summary';
@@ -273,6 +273,14 @@ class Coordinator implements CoordinatorInbox {
   }
 
   error(msg: ErrorMessage, via: Via, nodeId: string): void {
+    if (msg.code === 'MODEL_TOO_LARGE' && msg.requestId === undefined) {
+      // A node that will not serve at all (it said no hello): no request to settle, but the
+      // lab must see it, so it is logged and shown on the dashboard.
+      countRefusal(this.metrics, nodeId, { code: msg.code, reason: msg.reason, at: Date.now() });
+      this.log.warn({ nodeId, via, code: msg.code, reason: msg.reason }, 'node refused to serve');
+      this.schedulePush();
+      return;
+    }
     const verdict = this.active?.run.onError(msg, nodeId) ?? { kind: 'unknown' };
     if (verdict.kind === 'not-due') {
       this.notDue(via, 'error', nodeId, verdict.why);

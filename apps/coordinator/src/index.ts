@@ -5,7 +5,7 @@
  */
 export * from './errors';
 export * from './api-types';
-export { createMetrics, type CoordinatorMetrics } from './metrics';
+export { createMetrics, type CoordinatorMetrics, type NodeRefusal } from './metrics';
 export {
   startCoordinator,
   DEFAULT_COORDINATOR,

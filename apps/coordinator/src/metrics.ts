@@ -13,7 +13,22 @@ export interface CoordinatorMetrics {
   previews: { received: number; saved: number };
   /** Heartbeats from nodes that never said hello (they are told nothing; they should re-hello). */
   unknownHeartbeats: number;
+  /**
+   * Nodes that refused to serve before joining (a receiver page whose device cannot hold the
+   * model: MODEL_TOO_LARGE), with the latest refusal of each, at most MAX_REFUSED_NODES.
+   */
+  refused: { total: number; byNode: Record<string, NodeRefusal> };
 }
+
+export interface NodeRefusal {
+  code: string;
+  reason: string;
+  /** Coordinator clock (ms). */
+  at: number;
+}
+
+/** Refusals kept by node (the oldest goes first), so a flood of ids cannot grow the metrics. */
+export const MAX_REFUSED_NODES = 32;
 
 export function createMetrics(): CoordinatorMetrics {
   return {
@@ -23,6 +38,7 @@ export function createMetrics(): CoordinatorMetrics {
     records: { accepted: 0, unknown: 0 },
     previews: { received: 0, saved: 0 },
     unknownHeartbeats: 0,
+    refused: { total: 0, byNode: {} },
   };
 }
 
@@ -30,4 +46,13 @@ export function countDrop(m: CoordinatorMetrics, code: string, nodeId: string): 
   m.dropped.total += 1;
   m.dropped.byCode[code] = (m.dropped.byCode[code] ?? 0) + 1;
   m.dropped.byNode[nodeId] = (m.dropped.byNode[nodeId] ?? 0) + 1;
+}
+
+export function countRefusal(m: CoordinatorMetrics, nodeId: string, refusal: NodeRefusal): void {
+  m.refused.total += 1;
+  // Re-inserted so the key order is oldest first.
+  delete m.refused.byNode[nodeId];
+  m.refused.byNode[nodeId] = refusal;
+  const ids = Object.keys(m.refused.byNode);
+  for (const id of ids.slice(0, Math.max(0, ids.length - MAX_REFUSED_NODES))) delete m.refused.byNode[id];
 }

@@ -21,6 +21,7 @@ import { BundleProgressTracker, memoSource } from './bundle-progress';
 import { readPageConfig, type PageConfig } from './config';
 import { SocketTransport } from './connection';
 import { browserVersion, defaultNodeName, deviceProfile } from './device';
+import { ModelMemoryError } from './errors';
 import {
   browserMemorySignals,
   checkManifestFits,
@@ -31,6 +32,7 @@ import { LongTaskWatch } from './long-tasks';
 import { loadReceiverPipeline, type LoadedRuntime } from './load-pipeline';
 import { stableNodeId } from './node-id';
 import { wasmThreads } from './ort-env';
+import { reportRefusal } from './refusal';
 import { keepError, publish, type ReceiverObservable, type ReceiverState } from './state';
 import { ReceiverView } from './view';
 
@@ -76,6 +78,7 @@ class ReceiverPage {
       records: 0,
       failed: 0,
       errors: [],
+      refusal: null,
     });
   }
 
@@ -94,9 +97,37 @@ class ReceiverPage {
     const joinCode = this.config.joinCode
       ? Promise.resolve(this.config.joinCode)
       : this.view.askJoinCode('Type the join code shown on the coordinator dashboard.');
-    this.runtime = await this.load();
+    try {
+      this.runtime = await this.load();
+    } catch (err) {
+      if (!(err instanceof ModelMemoryError)) throw err;
+      // The page will not serve: say so here and to the coordinator, which otherwise
+      // would only see a receiver that never joined.
+      this.fail(err);
+      await this.refuse(await joinCode, err);
+      return;
+    }
     this.showDevice();
     this.connect(await joinCode);
+  }
+
+  private async refuse(joinCode: string, err: ModelMemoryError): Promise<void> {
+    this.obs.refusal = { code: 'MODEL_TOO_LARGE', reported: false, detail: 'reporting' };
+    const why = await reportRefusal({
+      url: location.origin,
+      path: this.config.socketPath,
+      joinCode,
+      nodeId: this.obs.nodeId,
+      code: 'MODEL_TOO_LARGE',
+      reason: err.message,
+    });
+    this.obs.refusal = {
+      code: 'MODEL_TOO_LARGE',
+      reported: why === null,
+      detail: why ?? 'sent to the coordinator',
+    };
+    if (why === null) this.view.addLog('info', 'told the coordinator that this device cannot serve');
+    else this.error(`could not tell the coordinator: ${why}`);
   }
 
   private async load(): Promise<LoadedRuntime> {
@@ -327,6 +358,7 @@ function start(): void {
       records: 0,
       failed: 0,
       errors: [errText(err)],
+      refusal: null,
     });
     return;
   }

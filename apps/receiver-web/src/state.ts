@@ -33,6 +33,12 @@ export interface ReceiverObservable {
   failed: number;
   /** Newest last, at most MAX_KEPT_ERRORS. */
   errors: string[];
+  /**
+   * Set when the page refuses to serve (the model does not fit the device's memory budget):
+   * the wire code it reports, whether the report reached a connected socket, and what
+   * happened ('reporting', 'sent to the coordinator', or why it could not be sent).
+   */
+  refusal: { code: 'MODEL_TOO_LARGE'; reported: boolean; detail: string } | null;
 }
 
 export const MAX_KEPT_ERRORS = 20;

@@ -38,6 +38,11 @@ export const ERROR_CODES = {
   },
   UNKNOWN_TRIAL: { description: 'a message refers to a trial id this node does not know', retryable: false },
   MODEL_ERROR: { description: 'inference failed (model missing, ONNX Runtime error)', retryable: true },
+  MODEL_TOO_LARGE: {
+    description:
+      "the node refuses to load the model: its estimated memory need exceeds the device's budget (the node does not join)",
+    retryable: false,
+  },
   CHANNEL_ERROR: {
     description: 'the channel emulation failed or the link dropped the payload',
     retryable: true,

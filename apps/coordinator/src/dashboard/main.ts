@@ -34,6 +34,11 @@ function renderMetrics(m: CoordinatorMetrics): void {
       ? ` (${Object.entries(m.dropped.byNode)
           .map(([n, c]) => `${n}: ${c}`)
           .join(', ')})`
+      : '') +
+    (m.refused.total
+      ? ` · refused to serve: ${Object.entries(m.refused.byNode)
+          .map(([n, r]) => `${n} (${r.code}: ${r.reason})`)
+          .join('; ')}`
       : '');
 }
 

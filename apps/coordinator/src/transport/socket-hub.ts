@@ -167,7 +167,14 @@ export class SocketHub {
     });
     socket.on('fault', (bytes) => {
       const { msg } = receive('fault', 'error', bytes);
-      if (msg) this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
+      if (!msg) return;
+      // Before a hello (a page refusing to serve), the join code vouches for the sender.
+      if (socket.data.nodeId === null && !this.joinCodeOk(socket)) {
+        const err = new ProtocolError('fault before hello without the join code', { code: 'UNAUTHORIZED' });
+        this.opts.inbox.drop({ via: 'socket', where: 'fault', nodeId: sender(bytes), err });
+        return;
+      }
+      this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
     });
     socket.on('dashboard', (ack) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
@@ -190,6 +197,12 @@ export class SocketHub {
         entry.transport = { kind: 'socket', socketId: null };
       }
     });
+  }
+
+  /** Whether the socket's handshake carries the join code (`auth: { join }`), when one is set. */
+  private joinCodeOk(socket: HubSocket): boolean {
+    const auth = socket.handshake.auth as { join?: unknown } | undefined;
+    return !this.opts.joinCode || tokenMatches(this.opts.joinCode, auth?.join);
   }
 
   /**
