@@ -1,7 +1,7 @@
 /**
  * The configurations the browser suite opens bench.html with. Each differs from the page's
  * defaults in one option (the option matrix), plus the page as it was before its inference
- * moved to a worker (main thread, JSEP build) and the phone-class runs.
+ * moved to a worker (main thread, JSEP build, min(4, cores) threads) and the phone-class runs.
  */
 export interface PageConfig {
   /** Row label: what differs from the defaults. */
@@ -17,13 +17,20 @@ export interface PageConfig {
   probe?: boolean;
 }
 
+import * as os from 'node:os';
+
 export const DEFAULT_LABEL = 'default options';
-export const BEFORE_LABEL = 'before: main thread, jsep build';
+export const BEFORE_LABEL = 'before: main thread, jsep build, min(4, cores) threads';
+/**
+ * The page's wasm threads before the default left a core spare: min(4, cores). The bench
+ * runs Chromium on this machine, so Node's count is the page's `hardwareConcurrency`.
+ */
+export const BEFORE_THREADS = String(Math.min(4, os.availableParallelism()));
 
 export function matrix(quick: boolean): PageConfig[] {
   const all: PageConfig[] = [
     { label: DEFAULT_LABEL, params: {}, gen: true, probe: true },
-    { label: BEFORE_LABEL, params: { inference: 'main', build: 'jsep' }, gen: true },
+    { label: BEFORE_LABEL, params: { inference: 'main', build: 'jsep', threads: BEFORE_THREADS }, gen: true },
     { label: 'main thread', params: { inference: 'main' }, gen: true },
     { label: 'ORT proxy worker', params: { inference: 'ort-proxy' } },
     { label: 'jsep build', params: { build: 'jsep' } },
