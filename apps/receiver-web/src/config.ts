@@ -5,7 +5,7 @@
  *   join=<code>        the coordinator's join code (else the page asks for it)
  *   share=<p>          compute share p ∈ (0, 1]: each receiver step is stretched to measured/p
  *   backend=auto|wasm|webgpu   auto tries WebGPU and falls back to wasm
- *   threads=<n>        wasm threads (default min(4, cores) when cross-origin isolated, else 1)
+ *   threads=<n>        wasm threads (default min(4, cores − 1) when cross-origin isolated, else 1)
  *   inference=worker|main      where onnxruntime-web runs (default: a worker, off the main thread)
  *   build=plain|jsep   onnxruntime-web's wasm build for the wasm backend (default plain)
  *   memoryLimitMb=<n>  refuse a model that needs more (default: from navigator.deviceMemory)

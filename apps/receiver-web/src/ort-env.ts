@@ -16,6 +16,14 @@ import type { OrtBuild, OrtSetup } from './inference/messages';
 /** More wasm threads than this stop paying off for a 64×64 model and starve the page. */
 export const DEFAULT_MAX_THREADS = 4;
 
+/**
+ * Cores the receiver leaves to everything but ORT (the page's main thread, socket.io, the
+ * compositor, other tabs and apps). Measured on the 2-core dev machine (README, Speed): one
+ * ORT thread in the worker had a lower median and a much shorter tail than two, which need
+ * both cores and wait for the slower one whenever anything else runs.
+ */
+export const DEFAULT_SPARE_CORES = 1;
+
 export type Ort = typeof OrtWeb;
 
 const FILES: Record<OrtBuild, { wasm: string; mjs: string }> = {
@@ -25,13 +33,14 @@ const FILES: Record<OrtBuild, { wasm: string; mjs: string }> = {
 
 /**
  * Threads for the wasm backend: 1 unless the page is cross-origin isolated (threads need
- * SharedArrayBuffer, which needs COOP/COEP), else the request or min(4, cores).
+ * SharedArrayBuffer, which needs COOP/COEP), else the request or
+ * min(4, cores − spareCores), at least 1.
  */
-export function wasmThreads(requested: number | null): number {
+export function wasmThreads(requested: number | null, spareCores = DEFAULT_SPARE_CORES): number {
   if (!globalThis.crossOriginIsolated) return 1;
   if (requested !== null) return requested;
   const cores = navigator.hardwareConcurrency || 1;
-  return Math.max(1, Math.min(DEFAULT_MAX_THREADS, cores));
+  return Math.max(1, Math.min(DEFAULT_MAX_THREADS, cores - spareCores));
 }
 
 /**

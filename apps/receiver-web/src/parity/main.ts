@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   let pipe: SplitPipeline | null = null;
   try {
     const config = readPageConfig(location.search);
-    threads = wasmThreads(config.threads);
+    // No spare core: parity exercises ORT's threaded kernels, and nothing else runs beside it.
+    threads = wasmThreads(config.threads, 0);
     const ort = await loadOrt({ build: DEFAULT_WASM_BUILD, threads });
     // No Cache API here: parity checks the bytes the server serves now.
     const source = urlBundleSource(new URL(config.bundleUrl, location.href).href, { cacheName: null });
