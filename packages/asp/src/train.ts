@@ -28,8 +28,8 @@ export interface TrainLearnerOptions {
   /** Replicate seed: world, episodes and the learner's own streams (seeds.ts). */
   seed: number;
   config?: Partial<AspTrainConfig>;
-  /** Called after every training step. */
-  onEpoch?: (e: EpochStats) => void;
+  /** Called after every training step, with the learner as it acts now (for diagnostics). */
+  onEpoch?: (e: EpochStats, learner: Learner) => void;
 }
 
 export interface EpochStats {
@@ -149,7 +149,7 @@ export function trainLearner(o: TrainLearnerOptions): TrainLearnerResult {
       actorLoss: n > 0 ? actorSum / n : NaN,
     };
     history.push(e);
-    o.onEpoch?.(e);
+    o.onEpoch?.(e, learner);
   }
   return { learner, config, history };
 }

@@ -91,8 +91,10 @@ export async function runCalibration(
     );
     return { edgeId, capacity, curve: fit.curve, rmse: fit.rmse, points: fit.points };
   });
+  // The file name usually says 'lab' already (lab-4edges.json): do not say it twice.
+  const base = path.basename(o.out, '.json');
   const file = calibratedProfile({
-    name: `lab-${path.basename(o.out, '.json')}`,
+    name: base.startsWith('lab') ? base : `lab-${base}`,
     edges,
     taskStepChoices: o.steps,
     runtime: fitRuntime(all),
