@@ -47,6 +47,8 @@ import type { DashboardSnapshot, JoinInfo, TrialInfo } from './api-types';
 import { parseTrialConfig, type TrialConfig, type TrialConfigInput } from './config/trial-config';
 import { confineConfigPaths } from './config/file-paths';
 import { Durability } from './durable/durability';
+import { DEFAULT_RESTART_GRACE_MS, restartGrace } from './durable/restart-grace';
+import type { TrialMeta } from './durable/trial-journal';
 import { RunFolderExistsError, StartupError, TrialStartError } from './errors';
 import { makeApiToken } from './http/guard';
 import { createHttpServer } from './http/server';
@@ -107,6 +109,13 @@ export interface CoordinatorOptions {
   dataDirs?: string[];
   /** Base URL phones use (default http://<lan-ip or host>:<port>). */
   publicUrl?: string;
+  /**
+   * When the store holds trials a previous coordinator left running: how long this one
+   * listens for their receivers to come back and re-send what that one never acknowledged
+   * before it ends them (durable/restart-grace.ts; default 15 s, 0 ends them at once).
+   * startCoordinator resolves after it.
+   */
+  restartGraceMs?: number;
 }
 
 export const DEFAULT_COORDINATOR = Object.freeze({
@@ -498,9 +507,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   // coordinator on this runs folder left running, ended before anything else starts.
   let durable: Durability | null;
   let known: TrialInfo[];
+  // Trials left running wait out the restart grace (below) before they are ended.
+  let leftRunning: TrialMeta[];
+  const graceMs = options.restartGraceMs ?? DEFAULT_RESTART_GRACE_MS;
   try {
     durable = await Durability.open(nc, { runsDir, coordinatorId, log });
-    known = (await durable?.recover()) ?? [];
+    leftRunning = durable && graceMs > 0 ? await durable.leftRunning() : [];
+    known = (await (leftRunning.length > 0 ? durable?.list() : durable?.recover())) ?? [];
   } catch (err) {
     await nc.close().catch(() => undefined);
     throw new StartupError(`JetStream on ${options.natsUrl}: ${describeError(err)}`, { cause: err });
@@ -516,7 +529,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
   });
   core.durable = durable;
-  for (const info of known) core.trials.set(info.trialId, { info, onPreview: () => ({ kind: 'unknown' }) });
+  const listTrials = (infos: TrialInfo[]): void => {
+    for (const info of infos) core.trials.set(info.trialId, { info, onPreview: () => ({ kind: 'unknown' }) });
+  };
+  listTrials(known);
+  /** During the restart grace no trial starts: the records consumer is not placed yet. */
+  let ending = leftRunning.length > 0;
   const joinCode = options.joinCode ?? makeJoinCode();
   const apiToken = options.apiToken ?? makeApiToken();
 
@@ -529,7 +547,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       nodes: () => core.registry.summaries(),
       trials: () => core.trialInfos(),
       trial: (id) => core.trials.get(id)?.info,
-      startTrial: (cfg) => core.startTrial(cfg, {}, fileRoots),
+      startTrial: (cfg) => {
+        if (ending)
+          throw new TrialStartError(
+            'the coordinator is still ending the trials it found running after a restart (restart grace); try again in a few seconds',
+          );
+        return core.startTrial(cfg, {}, fileRoots);
+      },
       abortTrial: (id, reason) => {
         if (core.active?.run.trialId !== id) return false;
         core.active.run.abort(reason);
@@ -561,6 +585,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     });
     bridge.start();
     await bridge.ready();
+    if (durable && leftRunning.length > 0) {
+      await restartGrace({
+        receiverIds: [...new Set(leftRunning.flatMap((m) => m.receiverIds))],
+        online: (id) => core.registry.get(id)?.status === 'online',
+        graceMs,
+        log,
+      });
+      listTrials(await durable.recover());
+      ending = false;
+    }
     await durable?.startIntake(core, countNats);
   } catch (err) {
     await durable?.stop().catch(() => undefined);

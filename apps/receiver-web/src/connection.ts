@@ -7,15 +7,19 @@
  * and job events (latent, image, request) to `onJob`. The join code travels in the
  * handshake as `auth: { join, nodeId }`; the coordinator refuses a wrong one in the hello
  * ack (or, behind a stricter server, at the handshake: then socket.io does not retry).
+ * Records and errors are kept until the coordinator acknowledges them and sent again after
+ * the next welcome (unacked.ts): a coordinator that dies with one on the socket loses none.
  */
 import { io, type Socket } from 'socket.io-client';
 import {
+  decode,
   socketEventOf,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type WireBytes,
 } from '@semaigc/protocol';
 import type { SessionSendType, SessionTransport, TransportLink } from '@semaigc/session';
+import { type AckedType, needsAck, UnackedSends } from './unacked';
 
 type ReceiverSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -53,6 +57,10 @@ export class SocketTransport implements SessionTransport {
   readonly holdUntilWelcomed = true;
   private readonly socket: ReceiverSocket;
   private link: TransportLink | null = null;
+  /** Records and errors not acknowledged yet (sent again after the next welcome). */
+  readonly unacked = new UnackedSends();
+  /** Whether the coordinator has welcomed this page on the current socket connection. */
+  private welcomed = false;
   private closing: { timer: ReturnType<typeof setTimeout>; done: () => void } | null = null;
 
   constructor(private readonly o: SocketTransportOptions) {
@@ -93,15 +101,32 @@ export class SocketTransport implements SessionTransport {
 
   request(_type: 'hello', bytes: Uint8Array, timeoutMs: number): Promise<WireBytes> {
     return new Promise((resolve, reject) => {
-      this.socket
-        .timeout(timeoutMs)
-        .emit('hello', bytes, (err, reply) => (err ? reject(err) : resolve(reply)));
+      this.socket.timeout(timeoutMs).emit('hello', bytes, (err, reply) => {
+        if (err) return reject(err);
+        if (this.socket.connected && isWelcome(reply)) {
+          this.welcomed = true;
+          // What the last coordinator never acknowledged goes to this one.
+          for (const [id, { type, bytes: b }] of this.unacked.entries()) this.emitAcked(id, type, b);
+        }
+        resolve(reply);
+      });
     });
   }
 
   send(type: SessionSendType, bytes: Uint8Array): void {
+    if (needsAck(type)) {
+      const id = this.unacked.add(type, bytes);
+      // Not before a welcome on this connection: socket.io would deliver a buffered event
+      // ahead of the hello, and the coordinator would not know whose it is.
+      if (this.welcomed) this.emitAcked(id, type, bytes);
+      return;
+    }
     // The event maps type each event's payload; every one of these events carries bytes.
-    this.socket.emit(socketEventOf(type) as 'record', bytes);
+    this.socket.emit(socketEventOf(type) as 'preview', bytes);
+  }
+
+  private emitAcked(id: number, type: AckedType, bytes: Uint8Array): void {
+    this.socket.emit(socketEventOf(type) as 'record', bytes, () => this.unacked.taken(id));
   }
 
   /** Disconnects after DEFAULT_CLOSE_GRACE_MS (at once if not connected). */
@@ -123,7 +148,10 @@ export class SocketTransport implements SessionTransport {
   private wire(): void {
     const s = this.socket;
     s.on('connect', () => this.link?.up());
-    s.on('disconnect', (reason) => this.link?.down(`disconnected (${reason}); reconnecting`, true));
+    s.on('disconnect', (reason) => {
+      this.welcomed = false;
+      this.link?.down(`disconnected (${reason}); reconnecting`, true);
+    });
     s.on('connect_error', (err) => {
       // `active` is false when the server refused the handshake (e.g. a wrong join code):
       // socket.io does not retry then, and neither should we until the user changes something.
@@ -132,5 +160,13 @@ export class SocketTransport implements SessionTransport {
     });
     for (const event of JOB_EVENTS) s.on(event, (bytes: WireBytes) => this.o.onJob(event, bytes));
     for (const event of CONTROL_EVENTS) s.on(event, (bytes: WireBytes) => this.link?.control(event, bytes));
+  }
+}
+
+function isWelcome(reply: WireBytes): boolean {
+  try {
+    return decode(reply).type === 'welcome';
+  } catch {
+    return false;
   }
 }

@@ -27,11 +27,19 @@ export interface ClientToServerEvents {
   hello: (msg: WireBytes<'hello'>, ack: Ack<'welcome' | 'error'>) => void;
   heartbeat: (msg: WireBytes<'heartbeat'>) => void;
   bye: (msg: WireBytes<'bye'>) => void;
-  record: (msg: WireBytes<'record'>) => void;
+  /**
+   * Acknowledged once the coordinator has taken it (stored in the records stream, or handed
+   * over and judged): a page keeps a record until then and sends it again after a reconnect.
+   */
+  record: (msg: WireBytes<'record'>, ack?: Taken) => void;
   /** The finished image, for the dashboard (like PREVIEW_SUBJECT on NATS). */
   preview: (msg: WireBytes<'preview'>) => void;
-  fault: (msg: WireBytes<'error'>) => void;
+  /** Acknowledged like a record. */
+  fault: (msg: WireBytes<'error'>, ack?: Taken) => void;
 }
+
+/** Acknowledgement without a reply: the message was taken (a re-send of it is dropped). */
+export type Taken = () => void;
 
 /** Coordinator → browser receiver / dashboard. */
 export interface ServerToClientEvents {

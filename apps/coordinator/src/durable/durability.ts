@@ -28,7 +28,7 @@ import type { Logger } from 'pino';
 import type { TrialInfo } from '../api-types';
 import type { CoordinatorInbox } from '../transport/inbox';
 import { RecordIntake } from './record-intake';
-import { recoverTrials } from './recovery';
+import { listTrials, recoverTrials, skipUnreadable } from './recovery';
 import { type DurableStore, lastSeq, openDurableStore } from './store';
 import { type RequestEntry, TrialJournal, type TrialMeta } from './trial-journal';
 
@@ -87,6 +87,17 @@ export class Durability {
       log: this.o.log,
       now: this.now,
     });
+  }
+
+  /** The trials a previous coordinator on this store left running (their state entries). */
+  async leftRunning(): Promise<TrialMeta[]> {
+    const metas = await this.journal.metas(skipUnreadable(this.o.log));
+    return metas.filter((m) => m.state === 'running');
+  }
+
+  /** Every trial the store knows, those left running listed as running (nothing ended). */
+  list(): Promise<TrialInfo[]> {
+    return listTrials({ journal: this.journal, log: this.o.log });
   }
 
   /** Starts taking records from the stream into `inbox`. */

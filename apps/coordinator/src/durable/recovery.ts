@@ -54,8 +54,7 @@ interface Stored {
  * store knows, newest first.
  */
 export async function recoverTrials(o: RecoveryOptions): Promise<TrialInfo[]> {
-  const bad = (key: string, err: unknown): void =>
-    o.log.warn({ key, reason: describeError(err) }, 'unreadable trial state entry: skipped');
+  const bad = skipUnreadable(o.log);
   const metas = await o.journal.metas(bad);
   const running = metas.filter((m) => m.state === 'running');
   const last = await lastSeq(o.store);
@@ -83,6 +82,24 @@ export async function recoverTrials(o: RecoveryOptions): Promise<TrialInfo[]> {
   // The consumer starts after what was read: records up to `last` are written or not due.
   await o.store.jsm.consumers.delete(o.store.stream, o.store.consumer).catch(() => undefined);
   await addConsumer(o.store.jsm, o.store.stream, o.store.consumer, last + 1);
+  return infos.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** A trial state entry that does not parse is logged and skipped. */
+export function skipUnreadable(log: Logger): (key: string, err: unknown) => void {
+  return (key, err) => log.warn({ key, reason: describeError(err) }, 'unreadable trial state entry: skipped');
+}
+
+/**
+ * Every trial the store knows as it stands, without ending any: the ones a previous
+ * coordinator left running are listed as running (the restart grace, restart-grace.ts, shows
+ * them so while receivers re-send; `recoverTrials` then ends them). Newest first.
+ */
+export async function listTrials(o: Pick<RecoveryOptions, 'journal' | 'log'>): Promise<TrialInfo[]> {
+  const metas = await o.journal.metas(skipUnreadable(o.log));
+  const infos = await Promise.all(
+    metas.map(async (m) => (m.state === 'running' ? infoOf(m) : await endedInfo(m))),
+  );
   return infos.sort((a, b) => b.createdAt - a.createdAt);
 }
 

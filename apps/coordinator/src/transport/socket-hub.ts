@@ -146,19 +146,24 @@ export class SocketHub {
       const { msg } = receive('bye', 'bye', bytes);
       if (msg) this.opts.inbox.bye(msg);
     });
-    socket.on('record', (bytes) => {
+    socket.on('record', (bytes, ack) => {
+      // Acknowledged once taken (stored, or judged, refused included): the page keeps a
+      // record until then and sends it again after a reconnect, so a record on a socket
+      // whose coordinator died is not lost. The stream drops a re-sent copy by message id.
+      const taken = typeof ack === 'function' ? ack : () => undefined;
       const { msg } = receive('record', 'record', bytes);
-      if (!msg) return;
+      if (!msg) return taken();
       // The sender is the socket's node (its hello), whatever the record claims.
       const from = socket.data.nodeId ?? `socket-${socket.id}`;
       const store = this.opts.storeRecord;
       // Only a record for the socket's own node goes to the stream: the rest is refused below.
       if (!store || from !== msg.receiverId) {
         this.opts.inbox.record(msg, 'socket', from);
-        return;
+        return taken();
       }
       void store(msg, asBytes(bytes)!).then((stored) => {
         if (!stored) this.opts.inbox.record(msg, 'socket', from);
+        taken();
       });
     });
     socket.on('preview', (bytes) => {

@@ -2,7 +2,7 @@
  * Single roles for multi-machine labs: `semaigc coordinator`, `semaigc edge`,
  * `semaigc receiver`, each joining an existing NATS server and running until Ctrl-C.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
 import {
@@ -49,6 +49,14 @@ export function coordinatorCommand(): Command {
       tokenOption('API token for the dashboard and mutating routes (default: a random one, printed)'),
     )
     .addOption(dataDirOption())
+    .addOption(
+      new Option(
+        '--join-code <code>',
+        'the code phones join with (default: a random one); keep it across restarts so pages reconnect by themselves',
+      )
+        .env('SEMAIGC_JOIN_CODE')
+        .argParser(joinCodeArg),
+    )
     .action(
       async (
         o: NatsTlsFlags & {
@@ -61,6 +69,7 @@ export function coordinatorCommand(): Command {
           publicUrl?: string;
           token?: string;
           dataDir: string[];
+          joinCode?: string;
         },
       ) => {
         const c = await startCoordinator({
@@ -75,6 +84,7 @@ export function coordinatorCommand(): Command {
           ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
           ...(o.token ? { apiToken: o.token } : {}),
           dataDirs: o.dataDir,
+          ...(o.joinCode ? { joinCode: o.joinCode } : {}),
           logger: logger('coordinator'),
         });
         // The only place the token is shown: the operator's terminal.
@@ -85,6 +95,13 @@ export function coordinatorCommand(): Command {
         );
       },
     );
+}
+
+/** A join code as the coordinator takes it: 1-32 of A-Z a-z 0-9 _ -. */
+function joinCodeArg(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value))
+    throw new InvalidArgumentError('--join-code must be 1-32 of A-Z a-z 0-9 _ -');
+  return value;
 }
 
 export function edgeCommand(): Command {
