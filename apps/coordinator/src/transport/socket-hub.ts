@@ -170,16 +170,19 @@ export class SocketHub {
       const { msg } = receive('preview', 'preview', bytes);
       if (msg) this.opts.inbox.preview(msg, 'socket', socket.data.nodeId ?? `socket-${socket.id}`);
     });
-    socket.on('fault', (bytes) => {
+    socket.on('fault', (bytes, ack) => {
+      // Acknowledged once judged, like a record.
+      const taken = typeof ack === 'function' ? ack : () => undefined;
       const { msg } = receive('fault', 'error', bytes);
-      if (!msg) return;
+      if (!msg) return taken();
       // Before a hello (a page refusing to serve), the join code vouches for the sender.
       if (socket.data.nodeId === null && !this.joinCodeOk(socket)) {
         const err = new ProtocolError('fault before hello without the join code', { code: 'UNAUTHORIZED' });
         this.opts.inbox.drop({ via: 'socket', where: 'fault', nodeId: sender(bytes), err });
-        return;
+        return taken();
       }
       this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
+      taken();
     });
     socket.on('dashboard', (ack) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
