@@ -12,7 +12,6 @@
  * with the join code), the coordinator tests' protocol stand-in as the edge (node
  * credentials), an observer on NATS. Needs `npm run build` (the CLI's dist).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -38,11 +37,19 @@ import {
 } from '@semaigc/protocol';
 import { caps, recordFor, TestEdge } from '../../apps/coordinator/test/helpers';
 import { type SocketPhone, socketPhone } from '../../apps/coordinator/test/socket-phone';
-import { CLI } from '../helpers/lab';
-import { linesOf, waitFor } from './helpers';
+import {
+  browserTrial,
+  type CoordinatorProcess,
+  coordinatorProcess,
+  ended,
+  postTrialTo,
+  started,
+  trialInfoWhenEnded,
+} from './coordinator-process';
+import { waitFor } from './helpers';
 
 const TRIAL = 'browser-restart-1';
-const children: ChildProcess[] = [];
+const children: CoordinatorProcess[] = [];
 let dir: string;
 let nats: NatsServer;
 let observer: NatsConnection | null = null;
@@ -50,27 +57,10 @@ let admin: NatsConnection | null = null;
 let edge: TestEdge | null = null;
 let phone: SocketPhone | null = null;
 
-function coordinatorProcess(args: string[]): { child: ChildProcess; out: string[]; err: string[] } {
-  const child = spawn(process.execPath, [CLI, 'coordinator', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SEMAIGC_LOG_LEVEL: 'warn' },
-  });
-  children.push(child);
-  return { child, out: linesOf(child.stdout), err: linesOf(child.stderr) };
-}
-
-async function started(c: ReturnType<typeof coordinatorProcess>): Promise<void> {
-  await waitFor(
-    () => c.out.some((l) => l.startsWith('coordinator: dashboard')) || c.child.exitCode !== null,
-    120_000,
-  );
-  if (c.child.exitCode !== null) throw new Error(`coordinator exited: ${c.err.join(' | ')}`);
-}
-
 afterAll(async () => {
   phone?.close();
   await edge?.close().catch(() => undefined);
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) c.child.kill('SIGKILL');
   await observer?.close().catch(() => undefined);
   await admin?.close().catch(() => undefined);
   await nats?.stop();
@@ -88,6 +78,7 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
   const args = ['--nats', nats.url, '--creds', creds.files.coordinator, '--port', String(port)];
   const auth = { authorization: `Bearer ${token}` };
   let coordinator = coordinatorProcess([...args, '--runs', runs, '--token', token]);
+  children.push(coordinator);
   await started(coordinator);
 
   edge = await new TestEdge('edge-1').start(nats.url, readNatsCreds(nodeCredsFile(creds, 'edge-1')));
@@ -124,24 +115,10 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
     socket.emit('record', sent);
   });
 
-  const posted = await fetch(`${base}/api/trials`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json', origin: base },
-    body: JSON.stringify({
-      id: TRIAL,
-      name: 'browser-restart',
-      prompts: ['a small red circle in the centre on a blue background'],
-      totalSteps: 10,
-      policy: { kind: 'fixed', edgeSteps: 5 },
-      snr: { kind: 'constant', snrDb: 10 },
-      requestsPerReceiver: 3,
-      receivers: { ids: ['web-1'], waitS: 30 },
-      latency: { minS: 1, maxS: 60, failureS: 120 },
-    }),
-  });
+  const posted = await postTrialTo(base, token, browserTrial(TRIAL, 'web-1', 3, 30));
   expect(posted.status).toBe(202);
   await waitFor(() => stored, 60_000);
-  await waitFor(() => coordinator.child.exitCode !== null || coordinator.child.signalCode !== null, 10_000);
+  await waitFor(() => ended(coordinator), 10_000);
   phone.close();
 
   // The server has the record under the id a headless receiver would give it; the same
@@ -155,13 +132,9 @@ test("a browser's record stored in JetStream survives a coordinator SIGKILL: wri
   expect(again.duplicate).toBe(true);
 
   coordinator = coordinatorProcess([...args, '--runs', runs, '--token', token]);
+  children.push(coordinator);
   await started(coordinator);
-  let info: { state: string; summary?: unknown } | null = null;
-  for (const end = Date.now() + 60_000; !info && Date.now() < end;) {
-    const res = await fetch(`${base}/api/trials/${TRIAL}`);
-    if (res.status === 200) info = (await res.json()) as { state: string; summary?: unknown };
-    else await new Promise((r) => setTimeout(r, 250));
-  }
+  const info = await trialInfoWhenEnded(base, TRIAL);
   expect(info).toMatchObject({
     state: 'aborted',
     summary: { status: 'aborted', reason: 'coordinator restarted' },

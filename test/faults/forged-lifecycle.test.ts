@@ -17,10 +17,10 @@
 import type { Authenticator } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import { natsSession } from '@semaigc/node-kit';
-import { decode, encode, makeMessage, type Message, nodeLifecycleSubject } from '@semaigc/protocol';
 import pino from 'pino';
-import { caps, TestEdge, TestReceiver, until } from '../../apps/coordinator/test/helpers';
-import { type AuthLab, permissionErrors, startAuthLab } from './auth-lab';
+import { caps, until } from '../../apps/coordinator/test/helpers';
+import { type AuthLab, startAuthLab } from './auth-lab';
+import { forgedLifecycle } from './scenarios/forged-lifecycle';
 
 let lab: AuthLab;
 beforeAll(async () => {
@@ -28,100 +28,23 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => lab?.close());
 
-const bye = (nodeId: string, role: 'edge' | 'receiver') =>
-  encode(makeMessage('bye', { nodeId, role, reason: 'forged', sentAt: Date.now() }));
-const hello = (nodeId: string, role: 'edge' | 'receiver') =>
-  encode(makeMessage('hello', { nodeId, role, name: 'forged', capabilities: caps(), sentAt: Date.now() }));
-const beat = (nodeId: string, role: 'edge' | 'receiver') =>
-  encode(
-    makeMessage('heartbeat', {
-      nodeId,
-      role,
-      seq: 1,
-      sentAt: Date.now(),
-      inFlight: 0,
-      queued: 0,
-      stepMs: null,
-    }),
-  );
-
 test('a node cannot say bye, hello or heartbeat as another: refused by the server and the coordinator', async () => {
-  const victimEdge = await new TestEdge('edge-v').start(lab.nats.url, await lab.nodeAuth('edge', 'edge-v'));
-  const victimRx = await new TestReceiver('rx-v').start(lab.nats.url, await lab.nodeAuth('receiver', 'rx-v'));
-  const forger = await new TestEdge('edge-m').start(lab.nats.url, await lab.nodeAuth('edge', 'edge-m'));
-  const errors = permissionErrors(forger.nc);
-  const observer = await lab.client('observer');
-  const seen: Message[] = [];
-  observer.subscribe('semaigc.v1.node.*.*', {
-    callback: (_e, m) => {
-      const msg = decode(m.data);
-      // The nodes' own beats go on; only what names a victim outside its own subject counts.
-      if (msg.type !== 'heartbeat' || m.subject.split('.')[3] !== msg.nodeId) seen.push(msg);
-    },
-  });
-  await observer.flush();
-
-  // 1. On the victims' own subjects: the server refuses each publish.
-  const onVictims: [string, Uint8Array][] = [
-    [nodeLifecycleSubject('rx-v', 'bye'), bye('rx-v', 'receiver')],
-    [nodeLifecycleSubject('edge-v', 'bye'), bye('edge-v', 'edge')],
-    [nodeLifecycleSubject('edge-v', 'hello'), hello('edge-v', 'receiver')],
-    [nodeLifecycleSubject('rx-v', 'heartbeat'), beat('rx-v', 'receiver')],
-  ];
-  for (const [subject, bytes] of onVictims) forger.nc.publish(subject, bytes);
-  await forger.nc.flush();
-  await until(() => errors.list.length >= onVictims.length, 'a refusal per forgery', 10_000);
-  for (const [subject] of onVictims)
-    expect(errors.list.join('\n')).toContain(`Permissions Violation for Publish to "${subject}"`);
-  // A hello as request/reply to a victim's subject fails the same way.
-  await expect(
-    forger.nc.request(nodeLifecycleSubject('edge-v', 'hello'), hello('edge-v', 'receiver'), {
-      timeout: 5000,
-    }),
-  ).rejects.toThrow(/Permissions Violation for Publish to "semaigc\.v1\.node\.edge-v\.hello"/);
-  await observer.flush();
-  expect(seen).toEqual([]);
-
-  // 2. On its own subject, naming a victim: the coordinator refuses it.
-  const dropsBefore = lab.coord.metrics.dropped.byNode['edge-m'] ?? 0;
-  forger.nc.publish(nodeLifecycleSubject('edge-m', 'bye'), bye('rx-v', 'receiver'));
-  forger.nc.publish(nodeLifecycleSubject('edge-m', 'bye'), bye('edge-v', 'edge'));
-  forger.nc.publish(nodeLifecycleSubject('edge-m', 'heartbeat'), beat('edge-v', 'edge'));
-  const answer = decode(
-    (
-      await forger.nc.request(nodeLifecycleSubject('edge-m', 'hello'), hello('edge-v', 'receiver'), {
-        timeout: 5000,
-      })
-    ).data,
-  );
-  expect(answer).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
-  expect(answer.type === 'error' && answer.reason).toMatch(
+  const m = await forgedLifecycle(lab, 500);
+  // 1. On the victims' own subjects: the server refused each publish and the request.
+  expect(m.serverRefused).toBe(m.onVictims);
+  expect(m.requestError).toMatch(/Permissions Violation for Publish to "semaigc\.v1\.node\.edge-v\.hello"/);
+  expect(m.delivered).toEqual([]);
+  // 2. On its own subject naming a victim: the coordinator refused each, UNAUTHORIZED.
+  expect(m.answer).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+  expect(m.answer.type === 'error' && m.answer.reason).toMatch(
     /'edge-v' sent on semaigc\.v1\.node\.edge-m\.hello/,
   );
-  await until(
-    () => (lab.coord.metrics.dropped.byNode['edge-m'] ?? 0) >= dropsBefore + 4,
-    'four refusals',
-    10_000,
-  );
-  const refusals = lab.log.filter((l) => l.msg === 'dropped message from node' && l['nodeId'] === 'edge-m');
-  expect(refusals).toHaveLength(4);
-  for (const r of refusals) expect(r).toMatchObject({ code: 'UNAUTHORIZED', via: 'nats' });
-
-  // The victims (and the forger, whose own bye named someone else) stay online, roles intact,
-  // across several node timeouts of their real heartbeats.
-  await new Promise((r) => setTimeout(r, 3 * 500));
-  for (const [id, role] of [
-    ['rx-v', 'receiver'],
-    ['edge-v', 'edge'],
-    ['edge-m', 'edge'],
-  ] as const) {
-    expect(lab.coord.registry.get(id)).toMatchObject({ status: 'online', role });
-  }
-  const offline = lab.log.filter(
-    (l) => /offline/i.test(l.msg) && ['rx-v', 'edge-v'].includes(String(l['nodeId'])),
-  );
-  expect(offline).toEqual([]);
-  await Promise.all([victimEdge.close(), victimRx.close(), forger.close()]);
+  expect(m.coordinatorRefused).toBe(m.onOwn);
+  expect(m.refusals).toHaveLength(m.onOwn);
+  for (const r of m.refusals) expect(r).toEqual({ code: 'UNAUTHORIZED', via: 'nats' });
+  // The victims and the forger stay online with their roles; nobody went offline.
+  expect(m.stillOnline).toBe(m.nodes);
+  expect(m.offlineLines).toBe(0);
 }, 60_000);
 
 test('a node on credentials made for another id is refused, its log naming the permission', async () => {

@@ -1,171 +1,39 @@
 /**
- * TLS on the NATS port: a throwaway CA made with Debian's openssl (packages/testkit's
- * makeTestCa), nats-server with the config `createCredentials` writes with a server
- * certificate (what `semaigc creds init --tls-cert --tls-key` does), the coordinator and a
- * `semaigc receiver` process connecting with the lab CA (`--tls-ca`): the receiver comes
- * online, and the server's own connection list says both links are TLS. A client speaking
- * plain TCP gets no service, and one that does not trust the lab CA is refused. Needs
- * `npm run build` (the CLI's dist) and openssl (skipped, saying so, without it).
+ * TLS on the NATS port (scenarios/nats-tls.ts): nats-server with a server certificate from a
+ * throwaway lab CA, the coordinator and a `semaigc receiver` process connecting with
+ * `--tls-ca`: the receiver comes online, and the server's own connection list says both
+ * links are TLS. A client speaking plain TCP gets no service, and one that does not trust
+ * the lab CA is refused. `semaigc lab --nats` takes the same flags. Needs `npm run build`
+ * (the CLI's dist) and openssl (skipped, saying so, without it).
  */
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import { type CoordinatorHandle, startCoordinator } from '@semaigc/coordinator';
-import {
-  createCredentials,
-  type CredentialSet,
-  natsTlsFromFlags,
-  nodeCredsFile,
-  readNatsCreds,
-  startNatsServer,
-  type NatsServer,
-} from '@semaigc/node-kit';
-import { freePort, hasOpenssl, makeTestCa, type TestCa } from '@semaigc/testkit';
-import pino from 'pino';
-import { type NodeProcess, spawnNode, waitFor } from './process-lab';
+import { natsTlsFromFlags } from '@semaigc/node-kit';
+import { hasOpenssl } from '@semaigc/testkit';
+import { type NodeProcess, spawnNode } from './process-lab';
+import { type Conn, connections, natsTlsProbe, startTlsNats, type TlsNats } from './scenarios/nats-tls';
 
 const run = hasOpenssl() ? describe : describe.skip;
 if (!hasOpenssl()) process.stderr.write('nats-tls.test.ts: skipped, no openssl on PATH\n');
 
-interface Conn {
-  name?: string;
-  tls_version?: string;
-}
-
-/**
- * A throwaway CA and a nats-server with the TLS config `createCredentials` writes for it
- * (what `semaigc creds init --tls-cert --tls-key` does), its monitor port open for /connz.
- */
-interface TlsNats {
-  ca: TestCa;
-  dir: string;
-  creds: CredentialSet;
-  nats: NatsServer;
-  monitor: number;
-  close(): Promise<void>;
-}
-
-async function startTlsNats(name: string, receiverIds: string[]): Promise<TlsNats> {
-  const ca = makeTestCa();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `semaigc-faults-${name}-`));
-  const creds = createCredentials(path.join(dir, 'creds'), {
-    tls: { cert: ca.serverCert, key: ca.serverKey },
-    nodes: [{ role: 'receiver', ids: receiverIds }],
-  });
-  const monitor = await freePort();
-  const nats = await startNatsServer({
-    jetstream: false,
-    args: ['-c', creds.serverConfig, '-m', String(monitor)],
-  });
-  return {
-    ca,
-    dir,
-    creds,
-    nats,
-    monitor,
-    async close() {
-      await nats.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-      ca.remove();
-    },
-  };
-}
-
-/** The server's client connections (its monitor's /connz). */
-async function connections(monitor: number): Promise<Conn[]> {
-  const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz`)).json()) as { connections?: Conn[] };
-  return connz.connections ?? [];
-}
-
 run('NATS over TLS', () => {
-  let t: TlsNats;
-  let coord: CoordinatorHandle;
-  let rx: NodeProcess | null = null;
-
-  beforeAll(async () => {
-    t = await startTlsNats('tls', ['rx-tls-0']);
-    coord = await startCoordinator({
-      natsUrl: t.nats.url,
-      natsAuthenticator: readNatsCreds(t.creds.files.coordinator),
-      ...natsTlsFromFlags({ tlsCa: t.ca.caFile }),
-      runsDir: path.join(t.dir, 'runs'),
-      logger: pino({ level: 'silent' }),
-      heartbeatIntervalMs: 500,
-      nodeTimeoutMs: 2500,
-      dashboardRoot: path.join(t.dir, 'no-dashboard'),
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await rx?.stop();
-    await coord?.close();
-    await t?.close();
-  }, 60_000);
-
-  test('the coordinator and a receiver process connect with --tls-ca; both links are TLS', async () => {
-    rx = spawnNode(
-      [
-        'receiver',
-        ...['--nats', t.nats.url, '--creds', nodeCredsFile(t.creds, 'rx-tls-0'), '--tls-ca', t.ca.caFile],
-        ...['--id-prefix', 'rx-tls', '--threads', '1'],
-      ],
-      ['rx-tls-0'],
-    );
-    const exited = rx.exited.then((code) => {
-      throw new Error(`the receiver exited (${code}): ${rx?.stderr().slice(-500)}`);
-    });
-    await Promise.race([
-      waitFor(() => coord.registry.get('rx-tls-0')?.status === 'online', 180_000, 'rx-tls-0 online'),
-      exited,
+  test('the coordinator and a receiver process link with --tls-ca over TLS; plain TCP and an untrusted client get nothing', async () => {
+    const m = await natsTlsProbe();
+    expect(m.links).toBe(2);
+    expect(m.tlsLinks).toBe(2);
+    expect(m.plainReply).toMatch(/^INFO .*"tls_required":true/);
+    expect(m.plainReply).not.toMatch(/PONG|\+OK/);
+    expect(m.probes.map((p) => [p.what, p.refused])).toEqual([
+      ['plain-TCP client', true],
+      ['client without the lab CA', true],
     ]);
-    const links = await connections(t.monitor);
-    const byName = (prefix: string) => links.find((c) => c.name?.startsWith(prefix));
-    expect(byName('rx-tls')?.tls_version).toMatch(/^1\.[23]$/);
-    expect(byName('semaigc-')?.tls_version).toMatch(/^1\.[23]$/);
+    expect(m.probes[1]!.got).toMatch(/certificate/i);
   }, 240_000);
 
-  test('a plain-TCP client gets no service', async () => {
-    const port = Number(new URL(t.nats.url).port);
-    const reply = await new Promise<string>((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1');
-      let got = '';
-      let sent = false;
-      sock.on('data', (b: Buffer) => {
-        got += b.toString('latin1');
-        if (!sent && got.includes('\r\n')) {
-          sent = true;
-          // Past INFO, a plaintext CONNECT and PING: the server wants a TLS handshake instead.
-          sock.write('CONNECT {"verbose":false,"pedantic":false}\r\nPING\r\n');
-        }
-      });
-      sock.on('close', () => resolve(got));
-      sock.on('error', reject);
-      setTimeout(() => {
-        sock.destroy();
-        resolve(got);
-      }, 10_000).unref();
-    });
-    expect(reply).toMatch(/^INFO .*"tls_required":true/);
-    expect(reply).not.toMatch(/PONG|\+OK/);
-  });
-
-  test('a client that does not trust the lab CA is refused; --tls-ca naming no file says so', async () => {
-    await expect(
-      connect({
-        servers: t.nats.url,
-        authenticator: readNatsCreds(t.creds.files.observer),
-        reconnect: false,
-        timeout: 5000,
-      }),
-    ).rejects.toThrow(/certificate/i);
-    expect(() => natsTlsFromFlags({ tlsCa: path.join(t.dir, 'missing-ca.pem') })).toThrow(
+  test('--tls-ca naming no file, or a certificate without its key, says so', () => {
+    expect(() => natsTlsFromFlags({ tlsCa: path.join('/nonexistent', 'missing-ca.pem') })).toThrow(
       /--tls-ca .*missing-ca\.pem: ENOENT/,
     );
-    expect(() => natsTlsFromFlags({ tlsCert: t.ca.clientCert })).toThrow(
-      /--tls-cert and --tls-key go together/,
-    );
+    expect(() => natsTlsFromFlags({ tlsCert: __filename })).toThrow(/--tls-cert and --tls-key go together/);
   });
 });
 

@@ -8,7 +8,7 @@ import type { CoordinatorHandle } from '@semaigc/coordinator';
 /** Opens /r/?join=<code>, waits for the page's `ready` state and returns its node id. */
 export async function joinReceiverPage(
   page: Page,
-  coordinator: CoordinatorHandle,
+  coordinator: Pick<CoordinatorHandle, 'url' | 'joinCode'>,
   timeoutMs: number,
 ): Promise<string> {
   await page.goto(`${coordinator.url}/r/?join=${coordinator.joinCode}`);
