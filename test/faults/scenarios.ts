@@ -178,10 +178,10 @@ export interface FreezeMeasure extends FaultMeasure {
  *
  * The burst after SIGCONT (the requests the freeze caught, sent again at once) must drain
  * within one attempt timeout, so the trial is small: `n` ≈ 4 (and the retries left cover an
- * attempt that still times out behind the queue). Keep the edge's compute share high: a
- * freeze inside a UNet step counts as that step's measured time, and the share's padding
- * (measured/p − measured) then stalls the edge F·(1/p − 1) after SIGCONT: 15 s at p = 0.5
- * (one retry absorbs it), 60 s at the old p = 0.2, which timed out every retry in CI.
+ * attempt that still times out behind the queue). The edge's compute-share pad counts a
+ * step's process CPU time (apps/edge/src/step-pad.ts), so a freeze inside a step is not
+ * padded again after SIGCONT; before that, a 15 s freeze at p = 0.2 stalled the edge a
+ * further 60 s and timed out every retry in CI.
  */
 export function freezeRetries(stopMs: number): { attemptTimeoutS: number; edgeGraceS: number } {
   return { attemptTimeoutS: Math.round((2 * stopMs) / 3000), edgeGraceS: stopMs / 1000 + 30 };

@@ -57,6 +57,7 @@ export async function anonymousNats(lab: AuthLab): Promise<ProbeMeasure> {
     authenticator: nkeyAuthenticator(nkeys.createUser().getSeed()),
   });
   const received = lab.coord.metrics.received.nats;
+  const nodes = lab.coord.registry.list().length;
   const obs = await lab.client('observer');
   const errors = permissionErrors(obs);
   const writes = [RECORD_SUBJECT, nodeLifecycleSubject('obs-1', 'hello')];
@@ -76,8 +77,8 @@ export async function anonymousNats(lab: AuthLab): Promise<ProbeMeasure> {
   return {
     scenario: 'anonymous NATS',
     probes,
-    // Anything that reached the coordinator, or a node it registered.
-    leaked: lab.coord.metrics.received.nats - received + lab.coord.registry.list().length,
+    // Anything that reached the coordinator, or a node it registered meanwhile.
+    leaked: lab.coord.metrics.received.nats - received + lab.coord.registry.list().length - nodes,
   };
 }
 
