@@ -141,6 +141,27 @@ test('a dropped connection: disconnected, reconnect, hello again; a report from 
   await until('welcomed twice', () => p.seen('welcomed') === 2);
 });
 
+test('a report the coordinator never acknowledged is sent again after the next welcome; an acknowledged one is not', async () => {
+  const p = page();
+  p.session.start();
+  await coord.take('hello', WAIT_MS);
+  await until('welcome', () => p.session.welcomed);
+  p.session.send(errorReport(p.nodeId, 'acknowledged'));
+  expect((await coord.take('error', WAIT_MS)).reason).toBe('acknowledged');
+  await until('the ack', () => p.transport.unacked.size === 0);
+  // A coordinator that dies with the report read but not taken: no ack comes.
+  coord.ackReports = false;
+  p.session.send(errorReport(p.nodeId, 'never acknowledged'));
+  expect((await coord.take('error', WAIT_MS)).reason).toBe('never acknowledged');
+  expect(p.transport.unacked.size).toBe(1);
+  coord.ackReports = true;
+  coord.socket!.conn.close();
+  await coord.take('hello', WAIT_MS);
+  // Sent again after the welcome, and only it (the acknowledged one would come first).
+  expect((await coord.take('error', WAIT_MS)).reason).toBe('never acknowledged');
+  await until('the ack of the re-send', () => p.transport.unacked.size === 0);
+});
+
 test('control events reach the owner, bad ones are dropped by name, job events go to the runner', async () => {
   const p = page();
   p.session.start();

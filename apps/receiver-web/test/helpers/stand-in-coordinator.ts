@@ -29,6 +29,8 @@ export class StandInCoordinator {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
   /** The most recent page connection. */
   socket: PageSocket | null = null;
+  /** Whether records and faults are acknowledged (false: taken and never acknowledged). */
+  ackReports = true;
   /** Node ids whose hello was refused for a wrong join code. */
   readonly refused: string[] = [];
   private readonly inbox: Message[] = [];
@@ -66,8 +68,15 @@ export class StandInCoordinator {
         }),
       );
     });
-    for (const event of ['heartbeat', 'bye', 'record', 'preview', 'fault'] as const) {
+    for (const event of ['heartbeat', 'bye', 'preview'] as const) {
       s.on(event, (bytes: WireBytes) => this.push(decode(bytes)));
+    }
+    // Records and faults are acknowledged, as the coordinator does once it has taken them.
+    for (const event of ['record', 'fault'] as const) {
+      s.on(event, (bytes: WireBytes, ack?: () => void) => {
+        this.push(decode(bytes));
+        if (this.ackReports) ack?.();
+      });
     }
   }
 
