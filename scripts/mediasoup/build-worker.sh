@@ -11,9 +11,10 @@
 # Order: (1) the cached worker if it exists and was built from these same patches; (2) mediasoup's
 # own prebuilt binary from its GitHub release, bounded to a few seconds when GitHub is unreachable;
 # (3) a build from the npm tarball's own sources (node_modules/mediasoup/worker) against Debian's
-# libraries, with the stand-in subprojects and the patch in this directory (README.md says why).
+# libraries, with the stand-in subprojects and the patches in this directory (README.md says why).
 # Environment: SEMAIGC_CACHE (default ~/.cache/semaigc), SEMAIGC_MEDIASOUP_PREBUILT=0 skips (2),
-# SEMAIGC_MEDIASOUP_JOBS (ninja -j, default: number of cores).
+# SEMAIGC_MEDIASOUP_JOBS (ninja -j, default: number of cores), SEMAIGC_MEDIASOUP_BUILD_DIR (keep
+# the patched sources and build tree there: an interrupted build resumes, a rebuild is incremental).
 set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -150,20 +151,36 @@ if ! meson --version 2>/dev/null | awk -F. '{ exit !($1 > 1 || ($1 == 1 && $2 >=
 fi
 log "meson $("${MESON[@]}" --version), sources $SOURCE/worker ($VERSION), patches $PATCH_STAMP"
 
-# A private copy of the tarball's worker sources: the patch and stand-ins never touch node_modules.
+# A private copy of the tarball's worker sources: the patches and stand-ins never touch node_modules.
+# With SEMAIGC_MEDIASOUP_BUILD_DIR the copy and its build tree are kept and reused while they were
+# made from the same version and patches (ninja then rebuilds only what is missing or changed).
+KEEP_WORK=0
 WORK="$CACHE/src"
-if [ "$RUN_TESTS" = 1 ]; then WORK="$CACHE/src-test"; fi
-rm -rf "$WORK" && mkdir -p "$WORK"
-cp -a "$SOURCE/worker/." "$WORK/"
-rm -f "$WORK"/subprojects/*.wrap
-rm -rf "$WORK/subprojects/packagefiles"
-cp -a "$HERE/subprojects/." "$WORK/subprojects/"
-# dependency('unordered_dense') is resolved through a wrap's [provide] section; this wrap points at
-# the stand-in directory (which exists, so nothing is downloaded).
-printf '[wrap-file]\ndirectory = unordered_dense\n\n[provide]\nunordered_dense = ankerl_unordered_dense_dep\n' \
-  >"$WORK/subprojects/unordered_dense.wrap"
-(cd "$WORK" && patch -p1 --forward --quiet <"$HERE/patches/SrtpSession-libsrtp2.patch") ||
-  die "patches/SrtpSession-libsrtp2.patch does not apply to mediasoup $VERSION (see scripts/mediasoup/README.md)"
+if [ -n "${SEMAIGC_MEDIASOUP_BUILD_DIR:-}" ]; then
+  KEEP_WORK=1
+  mkdir -p "$SEMAIGC_MEDIASOUP_BUILD_DIR"
+  WORK="$(cd "$SEMAIGC_MEDIASOUP_BUILD_DIR" && pwd)/src"
+fi
+if [ "$RUN_TESTS" = 1 ]; then WORK="$WORK-test"; fi
+WORK_STAMP="$VERSION $PATCH_STAMP"
+if [ "$KEEP_WORK" = 1 ] && [ "$(cat "$WORK/.semaigc-stamp" 2>/dev/null || true)" = "$WORK_STAMP" ]; then
+  log "reusing the patched sources and build tree in $WORK"
+else
+  rm -rf "$WORK" && mkdir -p "$WORK"
+  cp -a "$SOURCE/worker/." "$WORK/"
+  rm -f "$WORK"/subprojects/*.wrap
+  rm -rf "$WORK/subprojects/packagefiles"
+  cp -a "$HERE/subprojects/." "$WORK/subprojects/"
+  # dependency('unordered_dense') is resolved through a wrap's [provide] section; this wrap points at
+  # the stand-in directory (which exists, so nothing is downloaded).
+  printf '[wrap-file]\ndirectory = unordered_dense\n\n[provide]\nunordered_dense = ankerl_unordered_dense_dep\n' \
+    >"$WORK/subprojects/unordered_dense.wrap"
+  for patch_file in "$HERE"/patches/*.patch; do
+    (cd "$WORK" && patch -p1 --forward --quiet <"$patch_file") ||
+      die "patches/$(basename "$patch_file") does not apply to mediasoup $VERSION (see scripts/mediasoup/README.md)"
+  done
+  echo "$WORK_STAMP" >"$WORK/.semaigc-stamp"
+fi
 
 setup_args=(--wrap-mode=nodownload --buildtype release -Db_ndebug=true)
 JOBS="${SEMAIGC_MEDIASOUP_JOBS:-$(nproc)}"
@@ -182,8 +199,10 @@ if [ "$RUN_TESTS" = 1 ]; then
   # The unit tests are their own executable (the worker's sources compiled again with -DMS_TEST
   # and the test sources); the worker binary in the cache is left as it is.
   catch2_dir="$(backports_unpack catch2)"
-  (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" -Dms_build_tests=true "-Dcatch2:root=$catch2_dir" build-test >&2) ||
-    die "meson setup (tests) failed (log: $WORK/build-test/meson-logs/meson-log.txt)"
+  if [ ! -f "$WORK/build-test/build.ninja" ]; then
+    (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" -Dms_build_tests=true "-Dcatch2:root=$catch2_dir" build-test >&2) ||
+      die "meson setup (tests) failed (log: $WORK/build-test/meson-logs/meson-log.txt)"
+  fi
   generate_fbs_headers "$WORK/build-test" || die "the FlatBuffers headers (tests) failed to generate"
   ninja -C "$WORK/build-test" -j "$JOBS" mediasoup-worker-test >&2 || die "worker test build failed"
   log "worker tests built in $((SECONDS - started)) s with -j $JOBS"
@@ -191,10 +210,12 @@ if [ "$RUN_TESTS" = 1 ]; then
   status=0
   (cd "$WORK" && ./build-test/mediasoup-worker-test) || status=$?
   log "worker unit tests exited with status $status"
-  rm -rf "$WORK"
+  [ "$KEEP_WORK" = 1 ] || rm -rf "$WORK"
   exit "$status"
 fi
-(cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" build >&2) || die "meson setup failed (log: $WORK/build/meson-logs/meson-log.txt)"
+if [ ! -f "$WORK/build/build.ninja" ]; then
+  (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" build >&2) || die "meson setup failed (log: $WORK/build/meson-logs/meson-log.txt)"
+fi
 generate_fbs_headers "$WORK/build" || die "the FlatBuffers headers failed to generate"
 ninja -C "$WORK/build" -j "$JOBS" mediasoup-worker >&2 || die "worker build failed"
 log "worker built in $((SECONDS - started)) s with -j $JOBS"
@@ -202,4 +223,4 @@ worker_runs "$WORK/build/mediasoup-worker" || die "the built worker does not sta
 install -m 0755 "$WORK/build/mediasoup-worker" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
 echo "$PATCH_STAMP" >"$CACHE/stamp"
 log "installed $BIN"
-rm -rf "$WORK"
+[ "$KEEP_WORK" = 1 ] || rm -rf "$WORK"
