@@ -1,9 +1,4 @@
 /**
- * NOT IN THE SUITE YET (.wip.ts, outside jest's *.test.ts): the worker built against Debian's
- * OpenSSL 3.0.19 dies with SIGSEGV in SSL_read during the DTLS handshake with Chromium (as
- * server and as client; packages/sfu/README.md, "Status"), so no data channel opens. Rename to
- * .test.ts once a browser gets through the handshake.
- *
  * Latents to a real headless Chromium over WebRTC data channels through the real mediasoup
  * worker: reliable and unreliable on loopback, and unreliable across a network namespace whose
  * tbf bottleneck (rate + small queue) really drops packets. What the page counts as lost must
