@@ -190,7 +190,7 @@ function headroomChart(rows: BenchRow[]): ChartSpec {
     if (!m) return [];
     return [{ what: h ? m[1] : `ROOT ${m[1]}`, scenario: m[2], mean: r.mean, lo: r.ciLow, hi: r.ciHigh }];
   });
-  const y = { field: 'what', type: 'nominal', title: null, axis: { labelLimit: 300 } };
+  const y = { field: 'what', type: 'nominal', title: null, axis: { labelLimit: 300 } } as const;
   return {
     $schema: SCHEMA,
     title: 'Gain over the queue-aware rule (ROOT: over the better rule), mean and 95% interval over seeds',
