@@ -25,6 +25,14 @@ import {
 import { parseRecord, type RecordMessage } from '@semaigc/protocol';
 import { captureLogger, type LogLine } from '../../apps/coordinator/test/helpers';
 
+/**
+ * The auth lab's liveness rule. Generous on purpose: the probes run beside browser tests on a
+ * 2-core CI machine, where a 150 ms beat against a 500 ms timeout let real nodes fall offline
+ * under load (seen once at load 10), which a lifecycle probe would misread as a forged bye.
+ */
+export const AUTH_LAB_HEARTBEAT_MS = 400;
+export const AUTH_LAB_NODE_TIMEOUT_MS = 2000;
+
 export interface AuthLab {
   dir: string;
   creds: CredentialSet;
@@ -66,8 +74,8 @@ export async function startAuthLab(): Promise<AuthLab> {
       natsAuthenticator: auth('coordinator'),
       runsDir,
       logger: log.logger,
-      heartbeatIntervalMs: 150,
-      nodeTimeoutMs: 500,
+      heartbeatIntervalMs: AUTH_LAB_HEARTBEAT_MS,
+      nodeTimeoutMs: AUTH_LAB_NODE_TIMEOUT_MS,
       dashboardRoot: path.join(dir, 'no-dashboard'),
     });
   } catch (err) {

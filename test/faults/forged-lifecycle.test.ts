@@ -19,7 +19,7 @@ import { connect } from '@nats-io/transport-node';
 import { natsSession } from '@semaigc/node-kit';
 import pino from 'pino';
 import { caps, until } from '../../apps/coordinator/test/helpers';
-import { type AuthLab, startAuthLab } from './auth-lab';
+import { AUTH_LAB_NODE_TIMEOUT_MS, type AuthLab, startAuthLab } from './auth-lab';
 import { forgedLifecycle } from './scenarios/forged-lifecycle';
 
 let lab: AuthLab;
@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => lab?.close());
 
 test('a node cannot say bye, hello or heartbeat as another: refused by the server and the coordinator', async () => {
-  const m = await forgedLifecycle(lab, 500);
+  const m = await forgedLifecycle(lab, AUTH_LAB_NODE_TIMEOUT_MS);
   // 1. On the victims' own subjects: the server refused each publish and the request.
   expect(m.serverRefused).toBe(m.onVictims);
   expect(m.requestError).toMatch(/Permissions Violation for Publish to "semaigc\.v1\.node\.edge-v\.hello"/);

@@ -39,7 +39,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Row, SuiteContext, SuiteResult } from '../harness';
 import { suiteArgs } from '../lib/args';
-import { startAuthLab } from '../../../test/faults/auth-lab';
+import { AUTH_LAB_NODE_TIMEOUT_MS, startAuthLab } from '../../../test/faults/auth-lab';
 import { startCoordinatorFixture } from '../../../test/faults/coordinator-fixture';
 import { startProcessLab } from '../../../test/faults/process-lab';
 import { edgeFreeze, type FaultMeasure, natsOutage, receiverKill } from '../../../test/faults/scenarios';
@@ -315,7 +315,7 @@ export default async function faults(ctx: SuiteContext): Promise<SuiteResult> {
       }
       if (want.has('forged-lifecycle')) {
         const s = start('forged-lifecycle');
-        const m = await forgedLifecycle(lab, 500);
+        const m = await forgedLifecycle(lab, AUTH_LAB_NODE_TIMEOUT_MS);
         const refused =
           m.serverRefused +
           (/Permissions Violation/.test(m.requestError) ? 1 : 0) +
