@@ -118,6 +118,9 @@ interface RealRun {
   tcDropped: number;
   /** Per received packet: one-way delay from the SFU's hand-over to the page's receipt, ms. */
   delaysMs: number[];
+  /** The browser's own counts over the run: UDP packets its ICE transport got, messages its data channel delivered. */
+  browserTransportRx: number;
+  browserChannelDelivered: number;
 }
 
 async function realTrace(link: (typeof LINKS)[number], index: number, payloads: number): Promise<RealRun> {
@@ -133,6 +136,7 @@ async function realTrace(link: (typeof LINKS)[number], index: number, payloads: 
       const masks: number[] = [];
       const delaysMs: number[] = [];
       const before = shaped.counters();
+      const browserBefore = await h.page.evaluate(() => window.__rtc.linkStats());
       for (let i = 0; i < payloads; i++) {
         const latent = Float32Array.from({ length: ELEMENTS }, (_, k) => Math.sin(k * 0.37 + i));
         const { got } = await h.roundTrip(latent, 600);
@@ -140,7 +144,16 @@ async function realTrace(link: (typeof LINKS)[number], index: number, payloads: 
         delaysMs.push(...got.delaysMs);
       }
       const tcDropped = shaped.counters().droppedPackets - before.droppedPackets;
-      return { mask: Uint8Array.from(masks), tcDropped, delaysMs };
+      const browserAfter = await h.page.evaluate(() => window.__rtc.linkStats());
+      return {
+        mask: Uint8Array.from(masks),
+        tcDropped,
+        delaysMs,
+        browserTransportRx:
+          (browserAfter.transportPacketsReceived ?? NaN) - (browserBefore.transportPacketsReceived ?? NaN),
+        browserChannelDelivered:
+          (browserAfter.channelMessagesReceived ?? NaN) - (browserBefore.channelMessagesReceived ?? NaN),
+      };
     } finally {
       await h.close();
     }
@@ -182,6 +195,8 @@ export default async function webrtc(ctx: SuiteContext): Promise<SuiteResult> {
       row(link.name, 'real link', realPatterns, {
         pageLost,
         tcDropped,
+        browserTransportRx: runsDone.reduce((a, r) => a + r.browserTransportRx, 0),
+        browserChannelDelivered: runsDone.reduce((a, r) => a + r.browserChannelDelivered, 0),
         delayMedianMs: delays.median,
         delayP90Ms: delays.p90,
       }),
@@ -217,6 +232,7 @@ export default async function webrtc(ctx: SuiteContext): Promise<SuiteResult> {
         'unreliable data channel (ordered false, maxRetransmits 0, 5 s send-queue deadline), 4x64x64 float32 latents in 64 packets of 1056 bytes, ' +
         'one payload at a time (the page collects it, 600 ms quiet period), SFU on the host side of a veth pair, Chromium in the namespace; ' +
         'tbf on the host side; pageLost = packets the page never got, tcDropped = packets the tbf queue dropped (all traffic toward the page), ' +
+        'browserTransportRx / browserChannelDelivered = UDP packets the browser ICE transport received / messages its data channel delivered (RTCPeerConnection stats), ' +
         'delay = SFU hand-over to page receipt (same host clock) of received packets. ' +
         'Emulated rows: packages/channel drawLosses on the same packet count, seeds 1000+/2000+.',
       payloadsPerRun: payloads,

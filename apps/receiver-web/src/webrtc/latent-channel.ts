@@ -122,6 +122,29 @@ export class WebRtcLatentChannel {
     return asm.assemble(o.elements, o.packets);
   }
 
+  /**
+   * The browser's own counters for this path (RTCPeerConnection stats): UDP packets the ICE
+   * transport received and messages the data channel delivered. Comparing the two with the
+   * packets a link delivered tells where a lost packet went missing.
+   */
+  async linkStats(): Promise<{
+    transportPacketsReceived: number | null;
+    channelMessagesReceived: number | null;
+  }> {
+    const report = await this.transport.getStats();
+    let transportPacketsReceived: number | null = null;
+    let channelMessagesReceived: number | null = null;
+    report.forEach((s: { type: string; packetsReceived?: number; messagesReceived?: number }) => {
+      if (s.type === 'transport' && typeof s.packetsReceived === 'number') {
+        transportPacketsReceived = (transportPacketsReceived ?? 0) + s.packetsReceived;
+      }
+      if (s.type === 'data-channel' && typeof s.messagesReceived === 'number') {
+        channelMessagesReceived = (channelMessagesReceived ?? 0) + s.messagesReceived;
+      }
+    });
+    return { transportPacketsReceived, channelMessagesReceived };
+  }
+
   close(): void {
     this.consumer.close();
     this.transport.close();

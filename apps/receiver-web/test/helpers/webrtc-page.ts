@@ -19,6 +19,7 @@ export interface RtcPageApi {
   open(offer: WebRtcOffer): Promise<string>;
   collect(payloadId: number, elements: number, packets: number, quietMs: number): Promise<CollectedPayload>;
   counts(): { packetsReceived: number; malformed: number };
+  linkStats(): ReturnType<WebRtcLatentChannel['linkStats']>;
 }
 
 declare global {
@@ -52,4 +53,5 @@ window.__rtc = {
     };
   },
   counts: () => ({ packetsReceived: open().packetsReceived, malformed: open().malformed }),
+  linkStats: () => open().linkStats(),
 };
