@@ -47,6 +47,11 @@ export interface EdgeOptions {
   bundleDir?: string;
   /** PACR p ∈ (0, 1]: each step is stretched to measured/p (default 1). */
   computeShare?: number;
+  /**
+   * A device profile: each step padded to this time at full share, ms (stated/p at share p),
+   * when a request states no step time of its own; announced as the node's step time.
+   */
+  stepTimeMs?: number;
   /** onnxruntime-node intra-op threads (default 1). */
   threads?: number;
   /** Refuse new requests (BUSY) beyond this many queued (default 64). */
@@ -87,6 +92,9 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const computeShare = opts.computeShare ?? 1;
   if (!(computeShare > 0 && computeShare <= 1))
     throw new TypeError(`computeShare must be in (0, 1], got ${computeShare}`);
+  const statedStepMs = opts.stepTimeMs ?? null;
+  if (statedStepMs !== null && !(statedStepMs > 0 && Number.isFinite(statedStepMs)))
+    throw new TypeError(`stepTimeMs must be a positive number of ms, got ${statedStepMs}`);
   const id = opts.id ?? newNodeId('edge');
   const log = (opts.logger ?? createLogger('edge')).child({ node: id });
   const pipeline =
@@ -107,11 +115,12 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
   const crashed = new Set<string>();
   const crashKey = (requestId: string, attempt: number): string => `${requestId}#${attempt}`;
 
+  const announcedStepMs = (): number => Math.max(stepMs, statedStepMs ?? 0) / computeShare;
   const capabilities = (): Capabilities => ({
     runtime: { kind: 'node', version: process.version },
     backend: 'cpu',
-    // The announced step time is what the edge will take: measured, stretched by 1/p.
-    stepMs: stepMs / computeShare,
+    // The announced step time is what the edge will take: measured (or stated, if longer), stretched by 1/p.
+    stepMs: announcedStepMs(),
     computeShare,
     profile: nodeDeviceProfile('cpu'),
     maxConcurrent: 1,
@@ -127,7 +136,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     role: 'edge',
     name: opts.name ?? `edge ${id}`,
     capabilities,
-    load: () => ({ inFlight: queue.busy ? 1 : 0, queued: queue.waiting, stepMs: stepMs / computeShare }),
+    load: () => ({ inFlight: queue.busy ? 1 : 0, queued: queue.waiting, stepMs: announcedStepMs() }),
     onMessage: (msg) => {
       if (msg.type === 'error' && msg.code === 'EDGE_CRASH' && msg.requestId !== undefined) {
         crashed.add(crashKey(msg.requestId, msg.attempt ?? 0));
@@ -161,7 +170,7 @@ export async function startEdge(opts: EdgeOptions): Promise<EdgeHandle> {
     }
     try {
       const payload = await generate(
-        { pipeline, edgeId: id, computeShare, now: () => session.now() },
+        { pipeline, edgeId: id, computeShare, stepTimeMs: statedStepMs, now: () => session.now() },
         req,
         receivedAt,
       );

@@ -18,6 +18,8 @@ export interface GenerateContext {
   pipeline: SplitPipeline;
   edgeId: string;
   computeShare: number;
+  /** This node's stated step time at full share, ms (`semaigc edge --step-time`): used when the request states none. */
+  stepTimeMs?: number | null;
   /** Epoch ms on the coordinator's clock. */
   now: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -36,7 +38,7 @@ export async function generate(
   const { v: _v, type: _t, ...request } = req;
   // PACR share and the request's stated step time (step-time.ts in protocol): pad by waiting,
   // each step's compute measured in CPU time too, so a freeze inside a step is not padded.
-  const statedMs = req.stepTime?.edgeMs ?? null;
+  const statedMs = req.stepTime?.edgeMs ?? ctx.stepTimeMs ?? null;
   let cpuMark = process.cpuUsage();
   const stretch = async ({ ms }: { ms: number }): Promise<void> => {
     const pad = padAfterStep(ms, cpuMsSince(cpuMark), statedMs, ctx.computeShare);

@@ -35,6 +35,8 @@ export interface ReceiversOptions {
   bundleDir?: string;
   /** Weaker-device emulation: each receiver step stretched to measured/p (default 1). */
   computeShare?: number;
+  /** A device profile: each step padded to this time at full share, ms, when a request states none; announced as the step time. */
+  stepTimeMs?: number;
   threads?: number;
   logger?: Logger;
   pipeline?: SplitPipeline;
@@ -70,6 +72,7 @@ interface Shared {
   capabilities: () => Capabilities;
   computeShare: number;
   stepMs: number;
+  stepTimeMs: number | undefined;
 }
 
 function startOne(s: Shared, id: string, log: Logger): OneReceiver {
@@ -88,6 +91,7 @@ function startOne(s: Shared, id: string, log: Logger): OneReceiver {
     nodeId: id,
     capabilities: s.capabilities,
     computeShare: s.computeShare,
+    ...(s.stepTimeMs === undefined ? {} : { stepTimeMs: s.stepTimeMs }),
     clock: () => session.now(),
   });
   const onOutcome = (o: JobOutcome): void => {
@@ -130,7 +134,11 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
   const log = (opts.logger ?? createLogger('receiver')).child({ group: prefix });
   const pipeline =
     opts.pipeline ?? (await loadNodePipeline({ bundleDir: opts.bundleDir, threads: opts.threads }));
-  const stepMs = (await measureStepMs(pipeline)) / computeShare;
+  const stepTimeMs = opts.stepTimeMs;
+  if (stepTimeMs !== undefined && !(stepTimeMs > 0 && Number.isFinite(stepTimeMs)))
+    throw new TypeError(`stepTimeMs must be a positive number of ms, got ${stepTimeMs}`);
+  // Announced: what a step will take, measured (or stated, if longer) stretched by 1/p.
+  const stepMs = Math.max(await measureStepMs(pipeline), stepTimeMs ?? 0) / computeShare;
   const link = await connectNats({
     servers: opts.natsUrl,
     name: prefix,
@@ -148,7 +156,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<ReceiversH
     maxConcurrent: 1,
     bundleId: pipeline.bundle.manifest.name,
   });
-  const shared: Shared = { nc, pipeline, capabilities, computeShare, stepMs };
+  const shared: Shared = { nc, pipeline, capabilities, computeShare, stepMs, stepTimeMs };
   const receivers: OneReceiver[] = [];
   for (let i = 0; i < count; i++) {
     const id = count === 1 && !opts.idPrefix ? prefix : `${prefix}-${i}`;

@@ -36,6 +36,8 @@ export interface ReceiverCoreOptions {
   capabilities: () => Capabilities;
   /** Share p of the device's compute (weaker-device emulation): each step is stretched to measured/p. */
   computeShare?: number;
+  /** A device profile: each step padded to this time at full share, ms, when a request states none. */
+  stepTimeMs?: number;
   /**
    * Always compute PSNR/SSIM against a channel-free reference (a second full generation per
    * request); otherwise only when the request asks (`computeReference`).
@@ -135,7 +137,7 @@ export class ReceiverCore {
         prompt: request.prompt,
         guidanceScale: request.guidanceScale,
         seed: request.seed,
-        onStep: this.stretchFor(request.stepTime?.receiverMs ?? null),
+        onStep: this.stretchFor(request.stepTime?.receiverMs ?? this.opts.stepTimeMs ?? null),
         requestId: tag,
       });
       textEncodeMs = res.textEncodeMs;

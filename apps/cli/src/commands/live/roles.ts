@@ -97,6 +97,18 @@ export function coordinatorCommand(): Command {
     );
 }
 
+/**
+ * `--step-time <s>`: this node's device profile, each step padded to s at full share (s/p at
+ * share p) when a request states no step time (a trial's `stepTime` wins); announced as the
+ * node's step time, so policies and records see it.
+ */
+function stepTimeOption(role: string, paper: string): Option {
+  return new Option(
+    '--step-time <s>',
+    `pad every ${role} step to this time, s at full share, unless the trial states one (the paper's ${paper})`,
+  ).argParser((v) => numberList('--step-time', (n) => n > 0 && n <= 600, 'seconds in (0, 600]')(v)[0]!);
+}
+
 /** A join code as the coordinator takes it: 1-32 of A-Z a-z 0-9 _ -. */
 function joinCodeArg(value: string): string {
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(value))
@@ -113,6 +125,7 @@ export function edgeCommand(): Command {
     .addOption(credsOption('edge'))
     .option('--id <id>', 'node id (letters, digits, - and _; default edge-<random>)')
     .addOption(computeShareOption('PACR p in (0, 1]: each step is stretched to measured/p; records say so'))
+    .addOption(stepTimeOption('edge', '0.2'))
     .addOption(threadsOption())
     .addOption(bundleOption())
     .addOption(
@@ -137,6 +150,7 @@ export function edgeCommand(): Command {
           creds?: string;
           id?: string;
           computeShare: number;
+          stepTime?: number;
           threads: number;
           bundle?: string;
           capacity?: number;
@@ -154,6 +168,7 @@ export function edgeCommand(): Command {
           ...natsTlsFromFlags(o),
           ...(o.id ? { id: o.id } : {}),
           computeShare: o.computeShare,
+          ...(o.stepTime === undefined ? {} : { stepTimeMs: o.stepTime * 1000 }),
           threads: o.threads,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
           logger: logger('edge'),
@@ -182,6 +197,7 @@ export function receiverCommand(): Command {
     )
     .option('--id-prefix <prefix>', 'receiver ids are <prefix>-<n> (default rx-<random>)')
     .addOption(computeShareOption('weaker-device emulation: each receiver step stretched to measured/p'))
+    .addOption(stepTimeOption('receiver', '0.368'))
     .addOption(threadsOption())
     .addOption(bundleOption())
     .action(
@@ -192,6 +208,7 @@ export function receiverCommand(): Command {
           count: number;
           idPrefix?: string;
           computeShare: number;
+          stepTime?: number;
           threads: number;
           bundle?: string;
         },
@@ -203,6 +220,7 @@ export function receiverCommand(): Command {
           count: o.count,
           ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
           computeShare: o.computeShare,
+          ...(o.stepTime === undefined ? {} : { stepTimeMs: o.stepTime * 1000 }),
           threads: o.threads,
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
           logger: logger('receiver'),
