@@ -118,8 +118,9 @@ done
 [ "${#missing[@]}" = 0 ] || die "missing Debian packages: ${missing[*]} (apt-get install -y --no-install-recommends ${missing[*]})"
 
 # Packages from bookworm-backports (meson >= 1.1.0, which the worker's meson.build requires; bookworm
-# has 1.0.1; and Catch2 3 for --test). They are unpacked into the cache, not installed: apt reads
-# a private sources list and lists directory, so the system's apt configuration is left as it is.
+# has 1.0.1; and Catch2 3 for --test, from libcatch2-dev: `catch2` there is an empty transitional
+# package). They are unpacked into the cache, not installed: apt reads a private sources list and
+# lists directory, so the system's apt configuration is left as it is.
 TOOLS="$CACHE_ROOT/tools"
 backports_unpack() { # <package> -> prints the directory it is unpacked in
   local pkg="$1" dir apt_opts deb
@@ -198,8 +199,9 @@ started=$SECONDS
 if [ "$RUN_TESTS" = 1 ]; then
   # The unit tests are their own executable (the worker's sources compiled again with -DMS_TEST
   # and the test sources); the worker binary in the cache is left as it is.
-  catch2_dir="$(backports_unpack catch2)"
+  catch2_dir="$(backports_unpack libcatch2-dev)"
   if [ ! -f "$WORK/build-test/build.ninja" ]; then
+    rm -rf "$WORK/build-test" # what a failed setup left
     (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" -Dms_build_tests=true "-Dcatch2:root=$catch2_dir" build-test >&2) ||
       die "meson setup (tests) failed (log: $WORK/build-test/meson-logs/meson-log.txt)"
   fi
@@ -214,6 +216,7 @@ if [ "$RUN_TESTS" = 1 ]; then
   exit "$status"
 fi
 if [ ! -f "$WORK/build/build.ninja" ]; then
+  rm -rf "$WORK/build" # what a failed setup left
   (cd "$WORK" && "${MESON[@]}" setup "${setup_args[@]}" build >&2) || die "meson setup failed (log: $WORK/build/meson-logs/meson-log.txt)"
 fi
 generate_fbs_headers "$WORK/build" || die "the FlatBuffers headers failed to generate"
