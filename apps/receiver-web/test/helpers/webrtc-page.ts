@@ -18,7 +18,8 @@ export interface RtcPageApi {
   supported(): boolean;
   open(offer: WebRtcOffer): Promise<string>;
   collect(payloadId: number, elements: number, packets: number, quietMs: number): Promise<CollectedPayload>;
-  counts(): { packetsReceived: number; malformed: number };
+  /** Totals since open; `receivedSeqs` lists every packet's sequence number as it arrived. */
+  counts(): { packetsReceived: number; malformed: number; receivedSeqs: number[] };
   linkStats(): ReturnType<WebRtcLatentChannel['linkStats']>;
 }
 
@@ -52,6 +53,10 @@ window.__rtc = {
       delaysMs: r.delaysMs,
     };
   },
-  counts: () => ({ packetsReceived: open().packetsReceived, malformed: open().malformed }),
+  counts: () => ({
+    packetsReceived: open().packetsReceived,
+    malformed: open().malformed,
+    receivedSeqs: [...open().receivedSeqs],
+  }),
   linkStats: () => open().linkStats(),
 };
