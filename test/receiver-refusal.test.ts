@@ -114,7 +114,7 @@ maybe('a receiver page that refuses the model (headless Chromium, real coordinat
       expect(obs.refusal).toEqual({
         code: 'MODEL_TOO_LARGE',
         reported: true,
-        detail: 'sent to the coordinator',
+        detail: 'acknowledged by the coordinator',
       });
 
       await until(() => coord.metrics.refused.byNode[obs.nodeId] !== undefined, 'the refusal in the metrics');
@@ -139,7 +139,7 @@ maybe('a receiver page that refuses the model (headless Chromium, real coordinat
     async () => {
       const before = coord.metrics.dropped.byCode['UNAUTHORIZED'] ?? 0;
       const obs = await refuse('WRONG9');
-      // The socket connected and the fault went out; the coordinator does not believe it.
+      // The coordinator took the fault (acknowledged it) and does not believe it.
       expect(obs.refusal?.reported).toBe(true);
       await until(
         () => (coord.metrics.dropped.byCode['UNAUTHORIZED'] ?? 0) > before,

@@ -124,7 +124,7 @@ class ReceiverPage {
     this.obs.refusal = {
       code: 'MODEL_TOO_LARGE',
       reported: why === null,
-      detail: why ?? 'sent to the coordinator',
+      detail: why ?? 'acknowledged by the coordinator',
     };
     if (why === null) this.view.addLog('info', 'told the coordinator that this device cannot serve');
     else this.error(`could not tell the coordinator: ${why}`);

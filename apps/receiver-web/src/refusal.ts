@@ -3,7 +3,8 @@
  * does not fit the device's memory budget) never says hello, so without this the lab would
  * only see a receiver that never came. The page opens a socket with the join code, sends one
  * `fault` carrying a wire error (`MODEL_TOO_LARGE`, its node id, the reason with both
- * figures) and closes. The coordinator logs it and shows it on the dashboard; the node is
+ * figures), waits for the coordinator's acknowledgement (it acknowledges a fault once it has
+ * judged it) and closes. The coordinator logs it and shows it on the dashboard; the node is
  * not registered, so no request is routed to it.
  *
  * Deliberately not the node session's transport (src/connection.ts): that one says hello on
@@ -17,10 +18,11 @@ import {
   type ErrorCode,
   type ServerToClientEvents,
 } from '@semaigc/protocol';
-import { DEFAULT_CLOSE_GRACE_MS } from './connection';
 
 /** How long the page tries to reach the coordinator before it gives up reporting. */
 export const REFUSAL_CONNECT_TIMEOUT_MS = 10_000;
+/** How long it waits for the coordinator to acknowledge the fault once connected. */
+export const REFUSAL_ACK_TIMEOUT_MS = 10_000;
 
 export interface RefusalReport {
   /** Origin of the coordinator (the page's own). */
@@ -33,8 +35,9 @@ export interface RefusalReport {
 }
 
 /**
- * Sends the refusal; resolves with null once it was handed to a connected socket (the `fault`
- * event has no acknowledgement), or with why it could not be sent.
+ * Sends the refusal; resolves with null once the coordinator acknowledged it, or with why it
+ * was not. The acknowledgement says the coordinator took the fault, not that it believed it
+ * (one without the right join code is acknowledged and dropped as UNAUTHORIZED).
  */
 export function reportRefusal(r: RefusalReport): Promise<string | null> {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(r.url, {
@@ -55,12 +58,16 @@ export function reportRefusal(r: RefusalReport): Promise<string | null> {
     });
     socket.on('connect', () => {
       clearTimeout(giveUp);
-      socket.emit('fault', encode(errorMessage(r.code, r.reason, { nodeId: r.nodeId })));
-      // socket.io's server drops an event whose disconnect it reads in the same tick: wait.
-      setTimeout(() => {
+      const bytes = encode(errorMessage(r.code, r.reason, { nodeId: r.nodeId }));
+      const noAck = setTimeout(() => {
+        socket.disconnect();
+        resolve(`the coordinator did not acknowledge it within ${REFUSAL_ACK_TIMEOUT_MS} ms`);
+      }, REFUSAL_ACK_TIMEOUT_MS);
+      socket.emit('fault', bytes, () => {
+        clearTimeout(noAck);
         socket.disconnect();
         resolve(null);
-      }, DEFAULT_CLOSE_GRACE_MS);
+      });
     });
   });
 }

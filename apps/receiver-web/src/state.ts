@@ -35,8 +35,8 @@ export interface ReceiverObservable {
   errors: string[];
   /**
    * Set when the page refuses to serve (the model does not fit the device's memory budget):
-   * the wire code it reports, whether the report reached a connected socket, and what
-   * happened ('reporting', 'sent to the coordinator', or why it could not be sent).
+   * the wire code it reports, whether the coordinator acknowledged the report, and what
+   * happened ('reporting', 'acknowledged by the coordinator', or why not).
    */
   refusal: { code: 'MODEL_TOO_LARGE'; reported: boolean; detail: string } | null;
 }
