@@ -289,7 +289,7 @@ export function scenarioBench(o: ScenarioBenchOptions): ScenarioBench {
           'satisfaction difference',
         ),
       );
-      if (name !== rootName(0))
+      if (name !== rootName(0) && rs[0]!.scores[rootName(0)])
         rows.push(
           plain(
             `${name} vs root-g0, ${sc}`,
