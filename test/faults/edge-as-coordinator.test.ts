@@ -17,7 +17,7 @@ import {
   type Message,
 } from '@semaigc/protocol';
 import { sampleRequest, TestEdge, TestReceiver, until } from '../../apps/coordinator/test/helpers';
-import { type AuthLab, permissionErrors, startAuthLab } from './auth-lab';
+import { AUTH_LAB_HEARTBEAT_MS, type AuthLab, permissionErrors, startAuthLab } from './auth-lab';
 
 let lab: AuthLab;
 beforeAll(async () => {
@@ -83,6 +83,6 @@ test('an edge cannot publish on control or request subjects: refused by the brok
   // The targets stay online, on the coordinator's real heartbeat.
   expect(lab.coord.registry.get('rx-v')?.status).toBe('online');
   expect(lab.coord.registry.get('edge-v')?.status).toBe('online');
-  expect(victimRx.welcome?.heartbeatIntervalMs).toBe(150);
+  expect(victimRx.welcome?.heartbeatIntervalMs).toBe(AUTH_LAB_HEARTBEAT_MS);
   await Promise.all([victimEdge.close(), victimRx.close()]);
 }, 60_000);

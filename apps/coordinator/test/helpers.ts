@@ -117,6 +117,10 @@ abstract class Peer {
   startBeating(): void {
     const interval = this.welcome?.heartbeatIntervalMs ?? 2000;
     this.beat = setInterval(() => {
+      // A test that fails before closing its nodes leaves this timer behind; once the lab has
+      // closed the connection a publish would throw from a timer and fail whichever suite the
+      // jest worker runs next, so the beat stops instead.
+      if (this.nc.isClosed()) return this.stopBeating();
       const hb = makeMessage('heartbeat', {
         nodeId: this.nodeId,
         role: this.role,
