@@ -416,6 +416,51 @@ test('no receiver online: the trial fails to start with a message naming what is
   expect(coord.trials()[0]?.state).toBe('failed');
 });
 
+test("a page cannot fail another receiver's request with a fault claiming that receiver's id", async () => {
+  // The edge holds each payload, so the forged fault arrives while rx-1's request is in flight.
+  const e = await edge('edge-1', { delayMs: 1500 });
+  await receiver('rx-1');
+  const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });
+  const phone = await socketPhone(coord.url, {
+    nodeId: 'phone-f',
+    join: coord.joinCode,
+    capabilities: phoneCaps,
+    beatMs: 100,
+  });
+  try {
+    phone.socket.on('latent', (b: ArrayBuffer) => {
+      const msg = decode(b);
+      if (msg.type === 'latent')
+        phone.socket.emit('record', encode(recordFor(msg.request, 'phone-f', phoneCaps, msg.edgeId, 0.8)));
+    });
+    const dropsBefore = coord.metrics.dropped.byNode['phone-f'] ?? 0;
+    const run = coord.runTrial({ ...BASE, name: 'forged-fault', requestsPerReceiver: 1 });
+    await until(() => e.requests.some((q) => q.receiverId === 'rx-1'), 'rx-1 request at the edge', 10_000);
+    const target = e.requests.find((q) => q.receiverId === 'rx-1')!;
+    const forged = makeMessage('error', {
+      code: 'MODEL_ERROR',
+      reason: 'forged by phone-f',
+      requestId: target.requestId,
+      nodeId: 'rx-1',
+    });
+    const acked = new Promise<void>((resolve) => phone.socket.emit('fault', encode(forged), () => resolve()));
+    await acked;
+    const summary = await run;
+    expect(summary.failed).toBe(0);
+    // Judged as phone-f's (not due: the request is rx-1's), so counted against phone-f.
+    expect(coord.metrics.dropped.byNode['phone-f'] ?? 0).toBeGreaterThan(dropsBefore);
+    const rec = readRecords(path.join(coord.trials()[0]!.runDir, 'records.jsonl')).find(
+      (r) => r.requestId === target.requestId,
+    );
+    expect(rec?.receiverId).toBe('rx-1');
+    expect(rec?.failure ?? null).toBeNull();
+    // Only one request went to the edge for rx-1: the forged fault caused no retry.
+    expect(e.requests.filter((q) => q.receiverId === 'rx-1')).toHaveLength(1);
+  } finally {
+    phone.close();
+  }
+}, 60_000);
+
 test('a browser receiver over socket.io: latents are relayed to it, its record and preview come back', async () => {
   const e = await edge('edge-1');
   const phoneCaps = caps({ runtime: { kind: 'browser', version: 'Chromium' }, backend: 'wasm' });

@@ -175,13 +175,24 @@ export class SocketHub {
       const taken = typeof ack === 'function' ? ack : () => undefined;
       const { msg } = receive('fault', 'error', bytes);
       if (!msg) return taken();
-      // Before a hello (a page refusing to serve), the join code vouches for the sender.
-      if (socket.data.nodeId === null && !this.joinCodeOk(socket)) {
-        const err = new ProtocolError('fault before hello without the join code', { code: 'UNAUTHORIZED' });
-        this.opts.inbox.drop({ via: 'socket', where: 'fault', nodeId: sender(bytes), err });
-        return taken();
+      const own = socket.data.nodeId;
+      if (own === null) {
+        // Before a hello only a page refusing to serve speaks, vouched for by the join code,
+        // and it concerns no request: anything else would let an unnamed socket fail others'.
+        const why = !this.joinCodeOk(socket)
+          ? 'fault before hello without the join code'
+          : msg.code !== 'MODEL_TOO_LARGE' || msg.requestId !== undefined
+            ? `fault before hello must be a MODEL_TOO_LARGE refusal naming no request (got ${msg.code})`
+            : null;
+        if (why !== null) {
+          const err = new ProtocolError(why, { code: 'UNAUTHORIZED' });
+          this.opts.inbox.drop({ via: 'socket', where: 'fault', nodeId: sender(bytes), err });
+          return taken();
+        }
       }
-      this.opts.inbox.error(msg, 'socket', msg.nodeId ?? sender(bytes));
+      // The sender is the socket's node (its hello), whatever the fault claims, as for records:
+      // the coordinator takes an error only from the node its request concerns.
+      this.opts.inbox.error(msg, 'socket', own ?? msg.nodeId ?? sender(bytes));
       taken();
     });
     socket.on('dashboard', (ack) => {
