@@ -449,7 +449,7 @@ test("a page cannot fail another receiver's request with a fault claiming that r
     expect(summary.failed).toBe(0);
     // Judged as phone-f's (not due: the request is rx-1's), so counted against phone-f.
     expect(coord.metrics.dropped.byNode['phone-f'] ?? 0).toBeGreaterThan(dropsBefore);
-    const rec = readRecords(path.join(coord.trials()[0]!.runDir, 'records.jsonl')).find(
+    const rec = readRecords(path.join(summary.runDir, 'records.jsonl')).find(
       (r) => r.requestId === target.requestId,
     );
     expect(rec?.receiverId).toBe('rx-1');
