@@ -5,7 +5,8 @@ import { DEFAULT_NODE_THREADS } from '@semaigc/node-kit';
 
 export function int(name: string, min: number, max: number): (v: string) => number {
   return (v) => {
-    const n = Number(v);
+    // Number('') and Number(' ') are 0: an empty value is refused, not read as zero.
+    const n = v.trim() === '' ? NaN : Number(v);
     if (!Number.isInteger(n) || n < min || n > max)
       throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
     return n;

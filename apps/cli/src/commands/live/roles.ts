@@ -57,6 +57,7 @@ export function coordinatorCommand(): Command {
         .env('SEMAIGC_JOIN_CODE')
         .argParser(joinCodeArg),
     )
+    .addOption(restartGraceOption())
     .action(
       async (
         o: NatsTlsFlags & {
@@ -70,6 +71,7 @@ export function coordinatorCommand(): Command {
           token?: string;
           dataDir: string[];
           joinCode?: string;
+          restartGraceMs?: number;
         },
       ) => {
         const c = await startCoordinator({
@@ -85,6 +87,7 @@ export function coordinatorCommand(): Command {
           ...(o.token ? { apiToken: o.token } : {}),
           dataDirs: o.dataDir,
           ...(o.joinCode ? { joinCode: o.joinCode } : {}),
+          ...(o.restartGraceMs === undefined ? {} : { restartGraceMs: o.restartGraceMs }),
           logger: logger('coordinator'),
         });
         // The only place the token is shown: the operator's terminal.
@@ -108,6 +111,23 @@ function stepTimeOption(role: string, paper: string): Option {
     `pad every ${role} step to this time, s at full share, unless the trial states one (the paper's ${paper})`,
   ).argParser((v) => numberList('--step-time', (n) => n > 0 && n <= 600, 'seconds in (0, 600]')(v)[0]!);
 }
+
+/**
+ * `--restart-grace-ms <ms>`: startCoordinator's restartGraceMs. A coordinator restarted on the
+ * runs folder and nats-server of one that died mid-trial waits this long for the receivers of
+ * the trials it left running, so a page can re-send the record the dead one never
+ * acknowledged, before it ends those trials; it serves no new trial meanwhile. Unset: the
+ * coordinator's default (15 s, longer than a page's socket.io reconnect backoff).
+ */
+function restartGraceOption(): Option {
+  return new Option(
+    '--restart-grace-ms <ms>',
+    'after a restart that finds trials the previous coordinator left running: how long to wait for their receivers to come back and re-send unacknowledged records before ending those trials (ends early once all are back; 0 ends them at once; default 15000)',
+  ).argParser(int('--restart-grace-ms', 0, MAX_RESTART_GRACE_MS));
+}
+
+/** An hour: longer than any reconnect worth waiting for, and a typo of a few digits is refused. */
+const MAX_RESTART_GRACE_MS = 3_600_000;
 
 /** A join code as the coordinator takes it: 1-32 of A-Z a-z 0-9 _ -. */
 function joinCodeArg(value: string): string {
