@@ -40,6 +40,7 @@ import {
   type TrialEndMessage,
   trialEventsSubject,
   type TrialStartMessage,
+  type WebRtcMode,
   type WelcomeMessage,
 } from '@semaigc/protocol';
 import pino, { type Logger } from 'pino';
@@ -70,6 +71,8 @@ import { TrialRun } from './trial/trial-run';
 import type { CoordinatorInbox, DropReport, Via } from './transport/inbox';
 import { NatsBridge } from './transport/nats-bridge';
 import { SocketHub } from './transport/socket-hub';
+import { DeliveryLog } from './transport/delivery-log';
+import { type CoordinatorSfuOptions, WebRtcDelivery } from './transport/webrtc-delivery';
 
 export interface CoordinatorOptions {
   natsUrl: string;
@@ -116,6 +119,14 @@ export interface CoordinatorOptions {
    * startCoordinator resolves after it.
    */
   restartGraceMs?: number;
+  /**
+   * The SFU a trial with `delivery: { transport: 'webrtc' }` starts (once, when the first
+   * such trial starts): UDP on `listenIp` (default 127.0.0.1; a LAN address so phones reach
+   * it, or 0.0.0.0 with `announcedAddress`), ports rtcMinPort…rtcMaxPort (40000-49999).
+   */
+  sfu?: CoordinatorSfuOptions;
+  /** How long a latent waits for a page still opening its WebRTC path, ms (default 5000). */
+  webrtcWaitMs?: number;
 }
 
 export const DEFAULT_COORDINATOR = Object.freeze({
@@ -153,6 +164,8 @@ export interface CoordinatorHandle {
   trials(): TrialInfo[];
   /** Aborts the running trial (its summary says 'aborted'). */
   abortTrial(reason?: string): void;
+  /** Receivers with a WebRTC path through the SFU open now (empty before a WebRTC trial). */
+  webrtcReceivers(): string[];
   close(): Promise<void>;
 }
 
@@ -166,13 +179,16 @@ class Coordinator implements CoordinatorInbox {
   readonly metrics = createMetrics();
   readonly registry: NodeRegistry;
   readonly trials = new Map<string, KnownTrial>();
-  active: { run: TrialRun; done: Promise<TrialSummary> } | null = null;
+  active: { run: TrialRun; done: Promise<TrialSummary>; delivery: TrialConfig['delivery'] } | null = null;
   hub: SocketHub | null = null;
   /** JetStream records and trial state; null when the server has no JetStream. */
   durable: Durability | null = null;
   join: JoinInfo = { code: '', url: '' };
   private pushTimer: NodeJS.Timeout | null = null;
   private readonly rehelloAt = new Map<string, number>();
+  /** How each payload travelled, for its record. */
+  readonly deliveries = new DeliveryLog();
+  readonly webrtc: WebRtcDelivery;
 
   constructor(
     readonly coordinatorId: string,
@@ -183,8 +199,15 @@ class Coordinator implements CoordinatorInbox {
       bundleDir: string | undefined;
       heartbeatIntervalMs?: number;
       nodeTimeoutMs?: number;
+      sfu?: CoordinatorSfuOptions;
+      webrtcWaitMs?: number;
     },
   ) {
+    this.webrtc = new WebRtcDelivery({
+      log,
+      ...(opts.sfu ? { sfu: opts.sfu } : {}),
+      ...(opts.webrtcWaitMs === undefined ? {} : { waitMs: opts.webrtcWaitMs }),
+    });
     this.registry = new NodeRegistry({
       ...(opts.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: opts.heartbeatIntervalMs }),
       ...(opts.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: opts.nodeTimeoutMs }),
@@ -242,7 +265,9 @@ class Coordinator implements CoordinatorInbox {
     this.registry.bye(msg);
   }
 
-  record(msg: RecordMessage, via: Via, sender: string = msg.receiverId): Verdict['kind'] {
+  record(received: RecordMessage, via: Via, sender: string = received.receiverId): Verdict['kind'] {
+    // The coordinator's account of how the payload travelled replaces the receiver's claim.
+    const msg = this.deliveries.stamp(received, sender);
     const verdict = this.active?.run.onRecord(msg, sender) ?? { kind: 'unknown' };
     if (verdict.kind === 'due') {
       this.metrics.records.accepted += 1;
@@ -305,10 +330,66 @@ class Coordinator implements CoordinatorInbox {
   payload(receiverId: string, msg: LatentMessage | ImageMessage, bytes: Uint8Array): void {
     this.active?.run.onPayload(msg.requestId);
     const node = this.registry.get(receiverId);
+    const asked = this.active?.delivery ?? null;
+    const requested = asked?.transport ?? null;
     if (node?.transport.kind === 'socket' && this.hub) {
-      this.hub.sendToNode(receiverId, msg.type, bytes);
-      this.metrics.relayed[msg.type] += 1;
+      if (asked?.transport === 'webrtc') void this.relayWebRtc(receiverId, msg, bytes, asked.mode);
+      else this.relay(receiverId, msg, bytes, { transport: 'socket', requested });
+    } else if (node) {
+      this.deliveries.note(msg.request, { transport: 'nats', requested });
     }
+  }
+
+  private relay(
+    receiverId: string,
+    msg: LatentMessage | ImageMessage,
+    bytes: Uint8Array,
+    delivery: Parameters<DeliveryLog['note']>[1],
+  ): void {
+    this.deliveries.note(msg.request, delivery);
+    this.hub?.sendToNode(receiverId, msg.type, bytes);
+    this.metrics.relayed[msg.type] += 1;
+  }
+
+  /** The trial asks for WebRTC: the latent through the SFU when the page has a path, else socket.io. */
+  private async relayWebRtc(
+    receiverId: string,
+    msg: LatentMessage | ImageMessage,
+    bytes: Uint8Array,
+    mode: WebRtcMode,
+  ): Promise<void> {
+    if (msg.type === 'image') {
+      const fallback = 'an image payload (Edge AIGC) always goes over socket.io';
+      this.relay(receiverId, msg, bytes, { transport: 'socket', requested: 'webrtc', fallback });
+      return;
+    }
+    const route = await this.webrtc
+      .route(receiverId, msg, bytes.byteLength, mode)
+      .catch(
+        (err: unknown) =>
+          ({ kind: 'socket', fallback: `the SFU refused it: ${describeError(err)}` }) as const,
+      );
+    if (route.kind === 'socket') {
+      this.log.info(
+        { nodeId: receiverId, requestId: msg.requestId, why: route.fallback },
+        'latent over socket.io',
+      );
+      this.relay(receiverId, msg, bytes, {
+        transport: 'socket',
+        requested: 'webrtc',
+        fallback: route.fallback,
+      });
+      return;
+    }
+    const { packets } = route.header;
+    this.deliveries.note(msg.request, {
+      transport: 'webrtc',
+      requested: 'webrtc',
+      mode: packets.mode,
+      packetsSent: packets.count,
+    });
+    this.hub?.sendToNode(receiverId, 'latent.packets', encode(route.header));
+    this.metrics.relayed.latent += 1;
   }
 
   /** A record, error or preview from a node it is not due from: counted and logged as NOT_DUE. */
@@ -338,6 +419,8 @@ class Coordinator implements CoordinatorInbox {
         return (await this.nc.request(subject, bytes, { timeout: timeoutMs })).data;
       },
       toReceiver: (node: NodeEntry, event, bytes) => {
+        // A (re-)assigned page opens its WebRTC path again: wait for it again.
+        if (event === 'trial.assign') this.webrtc.reset(node.nodeId);
         const send = (): void => {
           if (node.transport.kind === 'socket') {
             this.hub?.sendToNode(node.nodeId, event, bytes);
@@ -416,11 +499,15 @@ class Coordinator implements CoordinatorInbox {
     );
     this.trials.set(trialId, run);
     this.log.info({ trialId, name: cfg.name, policy: cfg.policy.kind }, 'trial starting');
-    const done = run.run(options).finally(() => {
-      if (this.active?.run === run) this.active = null;
-      this.hub?.toDashboards('trials', this.trialInfos());
-    });
-    this.active = { run, done };
+    // The SFU is up before the trial assigns its receivers, so their pages can open a path.
+    const sfuReady = cfg.delivery.transport === 'webrtc' ? this.webrtc.ensure() : Promise.resolve();
+    const done = sfuReady
+      .then(() => run.run(options))
+      .finally(() => {
+        if (this.active?.run === run) this.active = null;
+        this.hub?.toDashboards('trials', this.trialInfos());
+      });
+    this.active = { run, done, delivery: cfg.delivery };
     this.hub?.toDashboards('trials', this.trialInfos());
     return { trialId, done };
   }
@@ -527,6 +614,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       ? {}
       : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
     ...(options.nodeTimeoutMs === undefined ? {} : { nodeTimeoutMs: options.nodeTimeoutMs }),
+    ...(options.sfu ? { sfu: options.sfu } : {}),
+    ...(options.webrtcWaitMs === undefined ? {} : { webrtcWaitMs: options.webrtcWaitMs }),
   });
   core.durable = durable;
   const listTrials = (infos: TrialInfo[]): void => {
@@ -580,6 +669,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       snapshot: () => core.snapshot(),
       joinCode: (options.requireJoinCode ?? true) ? joinCode : null,
       apiToken,
+      webrtc: core.webrtc,
       // Browser records go through the records stream too, so a restart keeps them.
       storeRecord: durable ? (record, bytes) => durable.storeRecord(record, bytes) : undefined,
     });
@@ -627,6 +717,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     startTrial: (config, opts) => core.startTrial(config, opts),
     trials: () => core.trialInfos(),
     abortTrial: (reason = 'aborted') => core.active?.run.abort(reason),
+    webrtcReceivers: () => core.webrtc.receivers(),
     close(): Promise<void> {
       closing ??= (async () => {
         const active = core.active;
@@ -639,6 +730,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         bridge.stop();
         await durable?.stop().catch((err: unknown) => log.warn({ err }, 'durable records: stop failed'));
         await core.hub?.close();
+        core.webrtc.close();
         await app.close();
         await nc.drain().catch(() => nc.close());
         log.info('coordinator closed');

@@ -101,6 +101,19 @@ const cases: Case[] = [
     /known: least-loaded, queue-group, .*crash-avoid.*d2sac/,
   ],
   ['a string for a number', { totalSteps: '20' }, 'totalSteps', /expected number/],
+  [
+    'an unknown delivery transport',
+    { delivery: { transport: 'quic' } },
+    'delivery.transport',
+    /must be one of socket, webrtc/,
+  ],
+  [
+    'an unknown data-channel mode',
+    { delivery: { transport: 'webrtc', mode: 'partial' } },
+    'delivery.mode',
+    /must be one of reliable, unreliable/,
+  ],
+  ['a misspelt delivery field', { delivery: { transprot: 'webrtc' } }, 'delivery.transprot', /unknown field/],
 ];
 
 describe.each(cases)('trial config: %s', (_what, input, field, message) => {
@@ -131,6 +144,12 @@ test('defaults live in DEFAULT_TRIAL and fill a partial config', () => {
     qualityGate: null,
     computeReference: false,
     edgeSelector: 'least-loaded',
+    // socket.io unless a trial asks for WebRTC.
+    delivery: { transport: 'socket', mode: 'reliable' },
+  });
+  expect(parseTrialConfig({ delivery: { transport: 'webrtc' } }).delivery).toEqual({
+    transport: 'webrtc',
+    mode: 'reliable',
   });
   const cfg = parseTrialConfig({ seeds: 7, qualityGate: { minConsistency: 0.5 } });
   expect(cfg.seeds).toEqual({ base: 7 });

@@ -13,6 +13,8 @@
  *   name=<text>        the name the dashboard shows (default: browser and platform)
  *   bundle=<url>       model bundle base URL (default /bundle/ on this origin)
  *   socketPath=<path>  socket.io path (default /socket.io/)
+ *   webrtc=auto|off    auto: use WebRTC when a trial asks for it and the browser can (default);
+ *                      off: always socket.io (the coordinator records the fallback)
  */
 import { isSubjectToken } from '@semaigc/protocol';
 import { PageConfigError } from './errors';
@@ -43,6 +45,8 @@ export interface PageConfig {
   name: string | null;
   bundleUrl: string;
   socketPath: string;
+  /** false: never open a WebRTC path (`webrtc=off`). */
+  webrtc: boolean;
 }
 
 function bad(param: string, message: string): never {
@@ -81,6 +85,9 @@ export function readPageConfig(search: string): PageConfig {
   if (nodeId !== null && !isSubjectToken(nodeId))
     bad('node', `must be 1-64 characters of A-Z a-z 0-9 _ -, got '${String(nodeId).slice(0, 80)}'`);
   const name = get('name');
+  const webrtc = get('webrtc') ?? 'auto';
+  if (webrtc !== 'auto' && webrtc !== 'off')
+    bad('webrtc', `must be auto or off, got '${webrtc.slice(0, 80)}'`);
   return {
     joinCode: get('join'),
     computeShare,
@@ -93,5 +100,6 @@ export function readPageConfig(search: string): PageConfig {
     name: name === null ? null : name.slice(0, 128),
     bundleUrl: get('bundle') ?? DEFAULT_BUNDLE_URL,
     socketPath: get('socketPath') ?? DEFAULT_SOCKET_PATH,
+    webrtc: webrtc === 'auto',
   };
 }

@@ -23,6 +23,12 @@ import { type AckedType, needsAck, UnackedSends } from './unacked';
 
 type ReceiverSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** What the WebRTC signalling needs of the socket (webrtc/socket-signalling.ts). */
+export interface SignallingSocket {
+  timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  emit(event: string, payload: unknown): unknown;
+}
+
 /**
  * How long `close` leaves the socket open after the session's last event (its bye).
  * socket.io's server dispatches an event on the next tick and drops it if the client's
@@ -50,6 +56,8 @@ export interface SocketTransportOptions {
   joinCode: string | null;
   nodeId: string;
   onJob: (event: JobEvent, bytes: WireBytes) => void;
+  /** A latent's header whose elements come as WebRTC packets (webrtc/page-delivery.ts). */
+  onPackets?: (bytes: WireBytes<'latent.packets'>) => void;
 }
 
 export class SocketTransport implements SessionTransport {
@@ -78,6 +86,15 @@ export class SocketTransport implements SessionTransport {
 
   get connected(): boolean {
     return this.socket.connected;
+  }
+
+  /**
+   * The socket for the WebRTC signalling (acknowledged requests and the unavailable notice),
+   * which the coordinator answers for the node that said hello on it.
+   */
+  get signalling(): SignallingSocket {
+    // The signalling events are not in the protocol's event maps (packages/datachannel owns them).
+    return this.socket as unknown as SignallingSocket;
   }
 
   open(link: TransportLink): void {
@@ -159,6 +176,7 @@ export class SocketTransport implements SessionTransport {
       else this.link?.down(`the coordinator refused the connection: ${err.message}`, false);
     });
     for (const event of JOB_EVENTS) s.on(event, (bytes: WireBytes) => this.o.onJob(event, bytes));
+    s.on('latent.packets', (bytes) => this.o.onPackets?.(bytes));
     for (const event of CONTROL_EVENTS) s.on(event, (bytes: WireBytes) => this.link?.control(event, bytes));
   }
 }

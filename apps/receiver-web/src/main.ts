@@ -35,6 +35,7 @@ import { wasmThreads } from './ort-env';
 import { reportRefusal } from './refusal';
 import { keepError, publish, type ReceiverObservable, type ReceiverState } from './state';
 import { ReceiverView } from './view';
+import { PageDelivery } from './webrtc/page-delivery';
 
 const errText = (err: unknown): string =>
   err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -54,6 +55,7 @@ class ReceiverPage {
   private session: NodeSession | null = null;
   private transport: SocketTransport | null = null;
   private jobs: JobRunner | null = null;
+  private delivery: PageDelivery | null = null;
   private readonly longTasks = new LongTaskWatch((ms) => {
     this.obs.longestTaskMs = Math.max(this.obs.longestTaskMs ?? 0, ms);
   });
@@ -215,6 +217,7 @@ class ReceiverPage {
       joinCode,
       nodeId: this.obs.nodeId,
       onJob: (event, bytes) => this.jobs?.enqueue(event, bytes),
+      onPackets: (bytes) => this.delivery?.onPackets(bytes),
     });
     const session = new NodeSession({
       transport,
@@ -233,6 +236,16 @@ class ReceiverPage {
     });
     this.session = session;
     this.transport = transport;
+    this.delivery = new PageDelivery({
+      socket: transport.signalling,
+      enabled: this.config.webrtc,
+      now: () => session.now(),
+      enqueue: (bytes) => this.jobs?.enqueue('latent.packets', bytes),
+      onError: (message) => this.error(message),
+      onChange: (tally) => {
+        this.obs.delivery = { ...tally };
+      },
+    });
     this.core = new ReceiverCore({
       pipeline: rt.pipeline,
       nodeId: this.obs.nodeId,
@@ -244,7 +257,8 @@ class ReceiverPage {
       core: this.core,
       nodeId: this.obs.nodeId,
       clock: () => session.now(),
-      send: (m) => session.send(m),
+      // A record of a latent that came as packets carries what the page saw of them.
+      send: (m) => session.send(this.delivery?.stamp(m) ?? m),
       onOutcome: (o) => this.onOutcome(o),
     });
     window.addEventListener('pagehide', () => void session.close('page closed'));
@@ -274,7 +288,15 @@ class ReceiverPage {
     switch (msg.type) {
       case 'trial.assign':
         if (msg.computeShare !== null && this.core) this.core.computeShare = msg.computeShare;
-        this.view.addLog('info', `assigned to trial ${msg.trialId}`);
+        this.view.addLog(
+          'info',
+          `assigned to trial ${msg.trialId}${msg.delivery?.transport === 'webrtc' ? ` (WebRTC, ${msg.delivery.mode})` : ''}`,
+        );
+        void this.delivery?.onAssign(msg.delivery).then(() => {
+          const t = this.delivery?.tally;
+          if (t?.state === 'open') this.view.addLog('info', `WebRTC ${t.mode} data channel open`);
+          if (t?.state === 'unavailable') this.view.addLog('info', `latents over socket.io: ${t.reason}`);
+        });
         break;
       case 'trial.start':
         this.view.addLog('info', `trial ${msg.name} started: ${msg.requests} requests, policy ${msg.policy}`);

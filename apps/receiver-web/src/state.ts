@@ -5,6 +5,7 @@
 import type { RecordMessage } from '@semaigc/protocol';
 import type { InferenceMode } from './config';
 import type { OrtBuild } from './inference/messages';
+import type { PageDeliveryTally } from './webrtc/page-delivery';
 
 export type ReceiverState =
   'starting' | 'loading' | 'connecting' | 'ready' | 'working' | 'disconnected' | 'refused' | 'failed';
@@ -39,6 +40,11 @@ export interface ReceiverObservable {
    * happened ('reporting', 'acknowledged by the coordinator', or why not).
    */
   refusal: { code: 'MODEL_TOO_LARGE'; reported: boolean; detail: string } | null;
+  /**
+   * WebRTC delivery: the path's state (idle until a trial asks for it), and the packets of the
+   * payloads assembled so far; absent on a page that never got that far.
+   */
+  delivery?: PageDeliveryTally;
 }
 
 export const MAX_KEPT_ERRORS = 20;

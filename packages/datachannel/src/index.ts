@@ -17,7 +17,9 @@ export { lossPattern, lossMaskFromSeqs, type LossPattern } from './stats';
 export {
   WEBRTC_OPEN_EVENT,
   WEBRTC_CONNECT_EVENT,
+  WEBRTC_UNAVAILABLE_EVENT,
   unwrapReply,
+  type WebRtcUnavailableNotice,
   type WebRtcDeliveryMode,
   type WebRtcOpenRequest,
   type WebRtcConnectRequest,

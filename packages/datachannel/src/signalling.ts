@@ -6,6 +6,7 @@
  *
  *   'webrtc.open'    { mode }            → { ok: true, value: offer } | { ok: false, error }
  *   'webrtc.connect' { dtlsParameters }  → { ok: true, value: null }  | { ok: false, error }
+ *   'webrtc.unavailable' { reason }      (no answer: the page will use socket.io)
  *
  * The offer is the SFU's ReceiverWebRtcParams plus the router's RTP capabilities. Its
  * mediasoup types stay opaque here, so this module (and the page) does not depend on mediasoup.
@@ -13,6 +14,16 @@
 
 export const WEBRTC_OPEN_EVENT = 'webrtc.open';
 export const WEBRTC_CONNECT_EVENT = 'webrtc.connect';
+/**
+ * Page → SFU side, no answer: the page will not open a WebRTC path (unsupported, switched off,
+ * or opening failed), so the coordinator sends its payloads over socket.io at once instead of
+ * waiting for a path, and records why.
+ */
+export const WEBRTC_UNAVAILABLE_EVENT = 'webrtc.unavailable';
+
+export interface WebRtcUnavailableNotice {
+  reason: string;
+}
 
 export type WebRtcDeliveryMode = 'reliable' | 'unreliable';
 

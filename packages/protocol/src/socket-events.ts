@@ -47,6 +47,8 @@ export interface ServerToClientEvents {
   request: (msg: WireBytes<'request'>) => void;
   /** Relayed from `semaigc.v1.receiver.<id>.latent` unchanged (the coordinator does not re-encode). */
   latent: (msg: WireBytes<'latent'>) => void;
+  /** A latent whose elements come as WebRTC data-channel packets (the trial asked for WebRTC). */
+  'latent.packets': (msg: WireBytes<'latent.packets'>) => void;
   image: (msg: WireBytes<'image'>) => void;
   'trial.assign': (msg: WireBytes<'trial.assign'>) => void;
   'trial.release': (msg: WireBytes<'trial.release'>) => void;

@@ -202,6 +202,19 @@ export const SAMPLES: { [T in MessageType]: () => MessageInput } = {
       acceptedAt: T0,
     }),
   latent: () => latentMessage(),
+  'latent.packets': () =>
+    makeMessage('latent.packets', {
+      requestId: 'req-abc',
+      edgeId: 'edge-1',
+      request: requestBody(),
+      stepIndex: 12,
+      timestep: 401,
+      tensor: { dtype: 'float32', shape: [4, 8, 8] },
+      channel: channelMeta,
+      timings,
+      packets: { mode: 'unreliable', payloadId: 7, firstSeq: 448, count: 1, sentAt: T0 + 501 },
+      payloadBytes: 1480,
+    }),
   image: () => imageMessage(),
   record: () => record,
   'trial.start': () =>
@@ -248,6 +261,7 @@ export const SAMPLES: { [T in MessageType]: () => MessageInput } = {
       computeShare: 0.25,
       receiverVariant: null,
       assignedAt: T0,
+      delivery: { transport: 'webrtc', mode: 'unreliable' },
     }),
   'trial.release': () =>
     makeMessage('trial.release', { trialId: 'trial-1', receiverId: 'phone-7', reason: 'trial ended' }),

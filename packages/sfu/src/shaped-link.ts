@@ -35,6 +35,11 @@ export interface ShapedLink {
   /** An executable script that runs `executable` inside the namespace with the script's arguments. */
   wrap(executable: string): string;
   counters(): QdiscCounters;
+  /**
+   * Changes the bottleneck in place (`tc qdisc change`), e.g. a wide link while a page loads
+   * its model and the narrow one for the experiment; the counters keep counting.
+   */
+  reshape(o: Pick<ShapedLinkOptions, 'rateKbit' | 'burstBytes' | 'limitBytes'>): void;
   close(): void;
 }
 
@@ -64,15 +69,41 @@ export function shapedLinkSupport(): string | null {
   return null;
 }
 
+function checkShape(o: Pick<ShapedLinkOptions, 'rateKbit' | 'burstBytes' | 'limitBytes'>): void {
+  for (const k of ['rateKbit', 'burstBytes', 'limitBytes'] as const) {
+    if (!Number.isFinite(o[k]) || o[k] <= 0)
+      throw new TypeError(`${k} must be a positive number, got ${o[k]}`);
+  }
+}
+
+/** `tc qdisc <verb> dev <dev> root tbf rate … burst … limit …`. */
+function tbfArgs(
+  verb: 'add' | 'change',
+  dev: string,
+  o: Pick<ShapedLinkOptions, 'rateKbit' | 'burstBytes' | 'limitBytes'>,
+): string[] {
+  return [
+    'qdisc',
+    verb,
+    'dev',
+    dev,
+    'root',
+    'tbf',
+    'rate',
+    `${o.rateKbit}kbit`,
+    'burst',
+    `${o.burstBytes}`,
+    'limit',
+    `${o.limitBytes}`,
+  ];
+}
+
 export function createShapedLink(o: ShapedLinkOptions): ShapedLink {
   const index = o.index ?? 1;
   if (!Number.isInteger(index) || index < 1 || index > 250) {
     throw new TypeError(`index must be an integer in [1, 250], got ${index}`);
   }
-  for (const k of ['rateKbit', 'burstBytes', 'limitBytes'] as const) {
-    if (!Number.isFinite(o[k]) || o[k] <= 0)
-      throw new TypeError(`${k} must be a positive number, got ${o[k]}`);
-  }
+  checkShape(o);
   const tag = `sg${process.pid % 10000}x${index}`;
   const netns = `semaigc-${tag}`;
   const host = `${tag}h`;
@@ -89,23 +120,7 @@ export function createShapedLink(o: ShapedLinkOptions): ShapedLink {
     ['ip', ['link', 'set', host, 'up']],
     ['ip', ['netns', 'exec', netns, 'ip', 'addr', 'add', `${peerIp}/24`, 'dev', peer]],
     ['ip', ['netns', 'exec', netns, 'ip', 'link', 'set', peer, 'up']],
-    [
-      'tc',
-      [
-        'qdisc',
-        'add',
-        'dev',
-        host,
-        'root',
-        'tbf',
-        'rate',
-        `${o.rateKbit}kbit`,
-        'burst',
-        `${o.burstBytes}`,
-        'limit',
-        `${o.limitBytes}`,
-      ],
-    ],
+    ['tc', tbfArgs('add', host, o)],
   ];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${netns}-`));
   const close = (): void => {
@@ -148,6 +163,10 @@ export function createShapedLink(o: ShapedLinkOptions): ShapedLink {
       const m = /Sent \d+ bytes (\d+) pkt \(dropped (\d+)/.exec(out);
       if (!m) throw new Error(`shaped link ${netns}: cannot read tc counters from: ${out}`);
       return { sentPackets: Number(m[1]), droppedPackets: Number(m[2]) };
+    },
+    reshape(shape): void {
+      checkShape(shape);
+      run('tc', tbfArgs('change', host, shape));
     },
     close,
   };

@@ -21,6 +21,8 @@ import {
   type StepTime,
   ValidationError,
   pathOf,
+  DELIVERY_TRANSPORTS,
+  WEBRTC_MODES,
 } from '@semaigc/protocol';
 import { RECEIVER_VARIANTS } from '@semaigc/diffusion';
 import { DEFAULT_RECEIVER_VARIANT } from '@semaigc/receiver';
@@ -94,6 +96,20 @@ const trialSchema = z.strictObject({
     .enum(RECEIVER_VARIANTS, { error: `must be one of ${RECEIVER_VARIANTS.join(', ')}` })
     .default(DEFAULT_RECEIVER_VARIANT),
   channel: trialChannelSchema.prefault({ mode: 'analog' }),
+  /**
+   * How latents reach browser receivers: `socket` (socket.io, relayed whole) or `webrtc` (the
+   * coordinator's SFU, a data channel per page, `reliable` or `unreliable`: a packet lost on
+   * the link stays lost and becomes an erasure). A page without WebRTC gets socket.io, and its
+   * record says so. Headless receivers (NATS) are not affected.
+   */
+  delivery: z
+    .strictObject({
+      transport: z
+        .enum(DELIVERY_TRANSPORTS, { error: `must be one of ${DELIVERY_TRANSPORTS.join(', ')}` })
+        .default('socket'),
+      mode: z.enum(WEBRTC_MODES, { error: `must be one of ${WEBRTC_MODES.join(', ')}` }).default('reliable'),
+    })
+    .default({ transport: 'socket', mode: 'reliable' }),
   snr: snrProcessSchema.default({ kind: 'sweep', valuesDb: [-6, -3, 0, 3, 6, 9, 12, 15] }),
   requestsPerReceiver: int(1, 1_000_000).default(10),
   arrival: arrivalSchema.default({ kind: 'closed-loop' }),

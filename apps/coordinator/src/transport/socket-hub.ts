@@ -38,6 +38,7 @@ import type { NodeRegistry } from '../registry/node-registry';
 import type { CoordinatorInbox } from './inbox';
 import { tokenMatches } from '../http/guard';
 import { asBytes } from './bytes';
+import type { PageSocket, WebRtcDelivery } from './webrtc-delivery';
 
 export type ServerEvents = ServerToClientEvents & DashboardServerEvents;
 export type ClientEvents = ClientToServerEvents & DashboardClientEvents;
@@ -45,7 +46,8 @@ export type HubServer = Server<ClientEvents, ServerEvents, InterServerEvents, So
 type HubSocket = Socket<ClientEvents, ServerEvents, InterServerEvents, SocketData>;
 
 /** Node-bound events the hub can send (each carries one encoded message). */
-export type NodeEvent = 'request' | 'latent' | 'image' | 'trial.assign' | 'trial.release' | 'fault';
+export type NodeEvent =
+  'request' | 'latent' | 'latent.packets' | 'image' | 'trial.assign' | 'trial.release' | 'fault';
 
 /** Payloads kept for a receiver whose socket is reconnecting. */
 export const MAX_QUEUED_PER_NODE = 8;
@@ -65,6 +67,8 @@ export interface SocketHubOptions {
    * record goes to the inbox directly.
    */
   storeRecord?: ((record: RecordMessage, bytes: Uint8Array) => Promise<boolean>) | undefined;
+  /** WebRTC signalling on every page socket (for the node that said hello on it). */
+  webrtc?: Pick<WebRtcDelivery, 'attach'>;
 }
 
 export class SocketHub {
@@ -195,6 +199,8 @@ export class SocketHub {
       this.opts.inbox.error(msg, 'socket', own ?? msg.nodeId ?? sender(bytes));
       taken();
     });
+    // socket.io's typed `on` is generic over the event map; the signalling's events are not in it.
+    this.opts.webrtc?.attach(socket as unknown as PageSocket);
     socket.on('dashboard', (ack) => {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       if (!tokenMatches(this.opts.apiToken, auth?.token)) {

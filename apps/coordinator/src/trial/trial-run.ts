@@ -251,6 +251,8 @@ export class TrialRun {
       computeShare: null,
       receiverVariant: this.cfg.receiverVariant,
       assignedAt: this.env.now(),
+      // Only a WebRTC trial says so: older pages ignore the field, socket.io is the default.
+      ...(this.cfg.delivery.transport === 'webrtc' ? { delivery: this.cfg.delivery } : {}),
     });
     this.env.links.toReceiver(node, 'trial.assign', encode(msg));
   }

@@ -26,6 +26,7 @@ const SOURCES = [
   'packages/metrics/src',
   'packages/receiver/src',
   'packages/session/src',
+  'packages/datachannel/src',
 ].map((p) => path.join(REPO, p));
 
 export const BUILD_TIMEOUT_MS = 180_000;

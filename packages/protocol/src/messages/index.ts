@@ -24,10 +24,12 @@ import {
 import {
   type ImageMessage,
   type LatentMessage,
+  type LatentPacketsMessage,
   type LatentWire,
   imageFromWire,
   imageSchema,
   latentFromWire,
+  latentPacketsSchema,
   latentToWire,
   latentWireSchema,
 } from './payload';
@@ -55,6 +57,7 @@ export type Message =
   | RequestMessage
   | RequestAcceptedMessage
   | LatentMessage
+  | LatentPacketsMessage
   | ImageMessage
   | RecordMessage
   | TrialStartMessage
@@ -77,6 +80,7 @@ const SCHEMAS = {
   request: requestSchema,
   'request.accepted': requestAcceptedSchema,
   latent: latentWireSchema,
+  'latent.packets': latentPacketsSchema,
   image: imageSchema,
   record: recordSchema,
   'trial.start': trialStartSchema,
@@ -120,6 +124,7 @@ export const MESSAGE_SPECS: { readonly [T in MessageType]: MessageSpec } = {
     toWire: (m: LatentMessage, site) => latentToWire(m, site),
     fromWire: (m: LatentWire, site, copy) => latentFromWire(m, site, copy),
   },
+  'latent.packets': { schema: SCHEMAS['latent.packets'] },
   image: {
     schema: SCHEMAS.image,
     fromWire: (m: ImageMessage, site, copy) => imageFromWire(m, site, copy),
@@ -147,6 +152,7 @@ export * from './common';
 export * from './node';
 export * from './request';
 export * from './payload';
+export * from './delivery';
 export * from './record';
 export * from './trial';
 export * from './error';

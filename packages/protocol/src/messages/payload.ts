@@ -17,6 +17,7 @@ import {
 } from '../tensor';
 import { count, durationMs, epochMs, versionField } from './common';
 import { requestBodySchema } from './request';
+import { WEBRTC_MODES } from './delivery';
 
 export const MAX_IMAGE_SIDE = 8192;
 
@@ -52,31 +53,63 @@ function sameRequest(m: Embeds, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Every field of a latent payload but its tensor (shared by `latent` and `latent.packets`). */
+const latentHeaderShape = {
+  v: versionField,
+  requestId: idSchema,
+  edgeId: idSchema,
+  request: requestBodySchema,
+  /** DDIM steps already run: equals request.edgeSteps. */
+  stepIndex: count,
+  /** The diffusion timestep t_a the latent is at (e.g. 999 … 0 for 1000 training steps). */
+  timestep: z.number().int().min(0).max(100_000),
+  channel: channelMetaSchema,
+  timings: edgeTimingsSchema,
+};
+
+function latentRules(
+  m: Embeds & { stepIndex: number; request: { edgeSteps: number } },
+  ctx: z.RefinementCtx,
+): void {
+  sameRequest(m, ctx);
+  if (m.stepIndex !== m.request.edgeSteps) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['stepIndex'],
+      message: `must equal request.edgeSteps (${m.request.edgeSteps})`,
+    });
+  }
+}
+
 export const latentWireSchema = z
+  .object({ ...latentHeaderShape, type: z.literal('latent'), tensor: wireTensorSchema })
+  .superRefine(latentRules);
+
+/**
+ * A latent whose elements travel as WebRTC data-channel packets through the coordinator's SFU
+ * (delivery.ts): everything of the `latent` message but the tensor's data, which the receiver
+ * assembles from the packets `packets.firstSeq` … firstSeq + count − 1 of payload
+ * `packets.payloadId`, lost ones zero-filled.
+ */
+export const latentPacketsSchema = z
   .object({
-    v: versionField,
-    type: z.literal('latent'),
-    requestId: idSchema,
-    edgeId: idSchema,
-    request: requestBodySchema,
-    /** DDIM steps already run: equals request.edgeSteps. */
-    stepIndex: count,
-    /** The diffusion timestep t_a the latent is at (e.g. 999 … 0 for 1000 training steps). */
-    timestep: z.number().int().min(0).max(100_000),
-    tensor: wireTensorSchema,
-    channel: channelMetaSchema,
-    timings: edgeTimingsSchema,
+    ...latentHeaderShape,
+    type: z.literal('latent.packets'),
+    tensor: wireTensorSchema.pick({ shape: true }).extend({ dtype: z.literal('float32') }),
+    packets: z.object({
+      mode: z.enum(WEBRTC_MODES),
+      payloadId: z.number().int().min(1).max(0xffffffff),
+      firstSeq: z.number().int().min(0).max(0xffffffff),
+      count: z.number().int().min(1).max(0xffff),
+      /** Coordinator clock when the first packet went to the SFU. */
+      sentAt: epochMs,
+    }),
+    /** Bytes of the latent message as the edge sent it (what socket.io would have carried). */
+    payloadBytes: count,
   })
-  .superRefine((m, ctx) => {
-    sameRequest(m, ctx);
-    if (m.stepIndex !== m.request.edgeSteps) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stepIndex'],
-        message: `must equal request.edgeSteps (${m.request.edgeSteps})`,
-      });
-    }
-  });
+  .superRefine(latentRules);
+
+export type LatentPacketsMessage = z.output<typeof latentPacketsSchema>;
 
 export type LatentWire = z.output<typeof latentWireSchema>;
 export type LatentMessage = Omit<LatentWire, 'tensor'> & { tensor: Tensor };

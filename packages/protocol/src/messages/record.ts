@@ -22,6 +22,7 @@ import type { ChannelConfig } from '../channel-config';
 import { DELIVERIES, MAX_PROMPT_LENGTH, type RequestBody } from './request';
 import { policyInputsSchema } from './policy-inputs';
 import { phyMetaSchema } from '../phy-meta';
+import { recordDeliverySchema } from './delivery';
 import { stepTimeSchema } from './step-time';
 import type { Capabilities } from './common';
 
@@ -110,6 +111,12 @@ export const recordSchema = z
     policyInputs: policyInputsSchema.optional(),
     /** The physical layer's account of the payload (the edge's channel meta); absent for Local AIGC. */
     phy: phyMetaSchema.optional(),
+    /**
+     * How the payload reached the receiver (delivery.ts): over NATS, socket.io or a WebRTC data
+     * channel, with the packets sent, received and lost and the one-way delay for WebRTC;
+     * absent for Local AIGC, failed requests the coordinator wrote, and older records.
+     */
+    delivery: recordDeliverySchema.optional(),
   })
   .superRefine((r, ctx) => {
     if (r.edgeSteps > r.totalSteps) {

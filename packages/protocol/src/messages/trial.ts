@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { channelConfigSchema, snrProcessSchema } from '../channel-config';
 import { idSchema } from '../ids';
+import { deliveryChoiceSchema } from './delivery';
 import {
   count,
   durationMs,
@@ -85,6 +86,8 @@ export const trialAssignSchema = z.object({
     .default(null),
   receiverVariant: text(128).nullable().default(null),
   assignedAt: epochMs,
+  /** How the trial wants payloads delivered (delivery.ts); absent: socket.io. */
+  delivery: deliveryChoiceSchema.optional(),
 });
 
 export const trialReleaseSchema = z.object({
