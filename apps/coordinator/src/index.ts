@@ -50,6 +50,7 @@ export {
 } from './registry/node-registry';
 export * from './recorder/summary';
 export { renderSummaryTable } from './recorder/summary-table';
+export { summarizeDelivery, type DeliverySummary, type TransportSummary } from './recorder/delivery-summary';
 export { RECORD_CSV_COLUMNS, recordToCsvLine, csvHeader, csvCell, csvLines } from './recorder/csv';
 export { Recorder, runFiles, type RunFiles } from './recorder/recorder';
 export { encodePng } from './recorder/png';

@@ -8,6 +8,7 @@ import {
   snrBucket,
   summarizeByPolicy,
   summarizeBySnr,
+  summarizeDelivery,
   summarizeGroup,
   type TrialSummary,
 } from '../src';
@@ -136,6 +137,7 @@ test('the terminal table shows the trial, each stage and each SNR bucket', () =>
     durationMs: 1,
     byPolicy: summarizeByPolicy(records),
     bySnr: summarizeBySnr(records),
+    delivery: null,
     runDir: '/tmp/x',
     files: { records: '/tmp/x/records.jsonl', csv: '', summary: '', config: '', images: '', policy: [] },
   };
@@ -150,6 +152,77 @@ test('the terminal table shows the trial, each stage and each SNR bucket', () =>
     '[12, 15)',
     'edge-only',
     '/tmp/x/records.jsonl',
+  ]) {
+    expect(text).toContain(s);
+  }
+});
+
+test('delivery: per transport, the WebRTC packets add up, fallbacks by reason; CSV and table show them', () => {
+  const base = rec(0, { e2e: 100, snr: 3, sat: 1 });
+  const rtc = (lost: number, delay: number): RecordMessage =>
+    validateMessage({
+      ...base,
+      delivery: {
+        transport: 'webrtc',
+        requested: 'webrtc',
+        mode: 'unreliable',
+        packetsSent: 64,
+        packetsReceived: 64 - lost,
+        packetsLost: lost,
+        delayMsMedian: delay,
+        delayMsMax: delay + 50,
+      },
+    }) as RecordMessage;
+  const fellBack = validateMessage({
+    ...base,
+    delivery: { transport: 'socket', requested: 'webrtc', fallback: 'the page has no WebRTC path: x' },
+  }) as RecordMessage;
+  const rs = [rtc(4, 10), rtc(0, 30), rtc(12, 20), fellBack, base];
+  const d = summarizeDelivery(rs)!;
+  expect(d.byTransport.webrtc).toEqual({
+    requests: 3,
+    packetsSent: 192,
+    packetsReceived: 176,
+    packetsLost: 16,
+    lossRate: 16 / 192,
+    delayMsMedian: 20,
+    delayMsMax: 80,
+  });
+  expect(d.byTransport.socket).toEqual({ requests: 1 });
+  expect(d.fallbacks).toEqual({ 'the page has no WebRTC path: x': 1 });
+  expect(summarizeDelivery([base])).toBeNull();
+
+  const at = RECORD_CSV_COLUMNS.indexOf('delivery.transport');
+  expect(at).toBeGreaterThan(RECORD_CSV_COLUMNS.indexOf('phy.onePassMs'));
+  expect(recordToCsvLine(rs[0]!).trimEnd().endsWith('webrtc,webrtc,unreliable,64,60,4,10,60,')).toBe(true);
+
+  const summary: TrialSummary = {
+    ...summarizeGroup(rs),
+    trialId: 't2',
+    name: 'rtc',
+    status: 'completed',
+    reason: null,
+    policy: 'fixed',
+    totalSteps: 20,
+    planned: 5,
+    receiverIds: ['rx-1'],
+    edgeIds: [],
+    startedAt: 0,
+    endedAt: 1,
+    durationMs: 1,
+    byPolicy: summarizeByPolicy(rs),
+    bySnr: summarizeBySnr(rs),
+    delivery: d,
+    runDir: '/tmp/y',
+    files: { records: '/tmp/y/records.jsonl', csv: '', summary: '', config: '', images: '', policy: [] },
+  };
+  const text = renderSummaryTable(summary);
+  for (const s of [
+    'packets sent',
+    '192',
+    '176',
+    '0.083',
+    'over socket.io instead of WebRTC (1): the page has no WebRTC path: x',
   ]) {
     expect(text).toContain(s);
   }

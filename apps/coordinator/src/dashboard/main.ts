@@ -14,11 +14,18 @@ import type { DashboardSnapshot, NodeSummary, TrialInfo } from '../api-types';
 import type { CoordinatorMetrics } from '../metrics';
 import { LiveCharts } from './charts';
 import { $ } from './dom';
+import { addDelivery, resetDelivery } from './delivery-view';
 import { addPreview } from './images-view';
 import { renderNodes } from './nodes-view';
 import { addRecordRow, renderProgress, renderStart, renderTrialHeader } from './trial-view';
 
 const charts = new LiveCharts();
+/** The last node list, drawn again when a record changes a receiver's delivery cells. */
+let nodes: NodeSummary[] = [];
+function showNodes(list: NodeSummary[]): void {
+  nodes = list;
+  renderNodes(list);
+}
 
 function setConnection(ok: boolean, text: string): void {
   const el = $('connection');
@@ -78,7 +85,7 @@ socket.on('connect', () => {
   setConnection(true, 'live');
   socket.emit('dashboard', (s: DashboardSnapshot) => {
     renderJoin(s);
-    renderNodes(s.nodes);
+    showNodes(s.nodes);
     renderTrials(s.trials);
     renderMetrics(s.metrics);
   });
@@ -90,13 +97,15 @@ socket.on('disconnect', (reason) => {
   } else setConnection(false, 'reconnecting…');
 });
 socket.on('connect_error', () => setConnection(false, 'coordinator unreachable'));
-socket.on('nodes', (nodes: NodeSummary[]) => renderNodes(nodes));
+socket.on('nodes', (list: NodeSummary[]) => showNodes(list));
 socket.on('trials', (list: TrialInfo[]) => renderTrials(list));
 socket.on('metrics', (m: CoordinatorMetrics) => renderMetrics(m));
 socket.on('trial.start', (b: ArrayBuffer) => {
   const m = decode(b);
   if (m.type !== 'trial.start') return;
   charts.reset();
+  resetDelivery();
+  renderNodes(nodes);
   $('records-body').replaceChildren();
   renderStart(m);
   renderProgress({ done: 0, failed: 0, total: m.requests, meanSatisfaction: null, inFlight: 0 });
@@ -117,6 +126,8 @@ socket.on('record', (b: ArrayBuffer) => {
   if (r.type !== 'record') return;
   charts.add(r.timings.endToEndMs, r.satisfaction, r.failed);
   addRecordRow(r);
+  addDelivery(r);
+  renderNodes(nodes);
 });
 socket.on('preview', (b: ArrayBuffer) => {
   const p = decode(b);

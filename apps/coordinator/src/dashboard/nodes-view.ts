@@ -1,5 +1,9 @@
-/** The connected-nodes panel: role, id, device profile, measured step time, share, load, liveness. */
+/**
+ * The connected-nodes panel: role, id, device profile, measured step time, share, load,
+ * liveness, and per receiver how this trial's payloads reach it (delivery-view.ts).
+ */
 import type { NodeSummary } from '../api-types';
+import { deliveryCells } from './delivery-view';
 import { $, ago, fmt, h } from './dom';
 
 export function renderNodes(nodes: NodeSummary[]): void {
@@ -15,7 +19,7 @@ export function renderNodes(nodes: NodeSummary[]): void {
         {},
         h(
           'td',
-          { colspan: '7', class: 'empty' },
+          { colspan: '10', class: 'empty' },
           'No nodes yet. Start an edge and a receiver (semaigc edge / semaigc receiver) or scan the QR code with a phone.',
         ),
       ),
@@ -35,6 +39,7 @@ export function renderNodes(nodes: NodeSummary[]): void {
     ]
       .filter(Boolean)
       .join(' · ');
+    const d = n.role === 'receiver' ? deliveryCells(n.nodeId) : null;
     body.append(
       h(
         'tr',
@@ -45,6 +50,9 @@ export function renderNodes(nodes: NodeSummary[]): void {
         h('td', { class: 'num' }, fmt(c.stepMs, 1)),
         h('td', { class: 'num' }, `${Math.round(c.computeShare * 100)}%`),
         h('td', { class: 'num' }, `${Math.max(n.assigned, n.reportedInFlight)}/${c.maxConcurrent}`),
+        h('td', { title: d?.title ?? '' }, d?.transport ?? ''),
+        h('td', { class: 'num' }, d?.loss ?? ''),
+        h('td', { class: 'num' }, d?.delay ?? ''),
         h(
           'td',
           {},

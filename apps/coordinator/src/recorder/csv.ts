@@ -83,6 +83,16 @@ export const RECORD_CSV_COLUMNS: readonly string[] = [
   'phy.bler',
   'phy.harqRounds',
   'phy.onePassMs',
+  // How the payload travelled (socket.io, NATS or a WebRTC data channel) and its packets.
+  'delivery.transport',
+  'delivery.requested',
+  'delivery.mode',
+  'delivery.packetsSent',
+  'delivery.packetsReceived',
+  'delivery.packetsLost',
+  'delivery.delayMsMedian',
+  'delivery.delayMsMax',
+  'delivery.fallback',
 ];
 
 function get(obj: unknown, dotted: string): unknown {

@@ -89,6 +89,33 @@ export function renderSummaryTable(s: TrialSummary): string {
     }
     parts.push(pol.toString());
   }
+  const d = s.delivery;
+  if (d && d.byTransport.webrtc) {
+    const rtc = plain([
+      'delivery',
+      'requests',
+      'packets sent',
+      'received',
+      'lost',
+      'loss rate',
+      'delay p50 ms',
+    ]);
+    for (const [name, t] of Object.entries(d.byTransport)) {
+      rtc.push([
+        name,
+        String(t.requests),
+        t.packetsSent === undefined ? '–' : String(t.packetsSent),
+        t.packetsReceived === undefined ? '–' : String(t.packetsReceived),
+        t.packetsLost === undefined ? '–' : String(t.packetsLost),
+        f(t.lossRate, 3),
+        f(t.delayMsMedian),
+      ]);
+    }
+    parts.push(rtc.toString());
+  }
+  if (d)
+    for (const [why, n] of Object.entries(d.fallbacks))
+      parts.push(`over socket.io instead of WebRTC (${n}): ${why}`);
   parts.push(`records: ${s.files.records}`);
   for (const file of s.files.policy) parts.push(`policy saved: ${file}`);
   return parts.join('\n');

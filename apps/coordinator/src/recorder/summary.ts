@@ -5,6 +5,7 @@
  */
 import { latencyStats } from '@semaigc/metrics';
 import type { ErrorCode, RecordMessage, RecordTimings } from '@semaigc/protocol';
+import type { DeliverySummary } from './delivery-summary';
 
 export const STAGES = [
   'queueMs',
@@ -70,6 +71,8 @@ export interface TrialSummary extends GroupSummary {
   durationMs: number;
   byPolicy: Record<string, GroupSummary>;
   bySnr: SnrBucketSummary[];
+  /** How the payloads travelled (delivery-summary.ts); null when no record says. */
+  delivery: DeliverySummary | null;
   runDir: string;
   files: {
     records: string;

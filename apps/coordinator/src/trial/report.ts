@@ -6,6 +6,7 @@ import { encode, makeMessage, type RecordMessage, type TrialStartMessage } from 
 import type { Logger } from 'pino';
 import type { TrialInfo, TrialProgress } from '../api-types';
 import type { Recorder } from '../recorder/recorder';
+import { summarizeDelivery } from '../recorder/delivery-summary';
 import {
   summarizeByPolicy,
   summarizeBySnr,
@@ -138,6 +139,7 @@ export function buildSummary(s: SummaryInput): TrialSummary {
     ...summarizeGroup(records),
     byPolicy: summarizeByPolicy(records),
     bySnr: summarizeBySnr(records),
+    delivery: summarizeDelivery(records),
     runDir: files.dir,
     files: {
       records: files.records,
