@@ -179,7 +179,7 @@ export interface FreezeMeasure extends FaultMeasure {
  * The burst after SIGCONT (the requests the freeze caught, sent again at once) must drain
  * within one attempt timeout, so the trial is small: `n` ≈ 4 (and the retries left cover an
  * attempt that still times out behind the queue). The edge's compute-share pad counts a
- * step's process CPU time (apps/edge/src/step-pad.ts), so a freeze inside a step is not
+ * step's process CPU time (protocol's stepPacer), so a freeze inside a step is not
  * padded again after SIGCONT; before that, a 15 s freeze at p = 0.2 stalled the edge a
  * further 60 s and timed out every retry in CI.
  */

@@ -1,18 +1,21 @@
 /**
  * One request on the edge: text encoding and a DDIM steps (each stretched to compute/p for
- * compute share p, or to the request's stated step time / p; step-pad.ts), then the channel
+ * compute share p, or to the request's stated step time / p; protocol's stepPacer, its compute
+ * the smaller of its wall time and the process CPU time it used), then the channel
  * on the genuine intermediate latent — or, for Edge AIGC, a decode on the edge and the
  * image's bits over the digital link adapted to the SNR (packages/channel phy.ts), HARQ paid in time.
  */
 import { holdDelivery, transmit, transmitImage } from '@semaigc/channel';
 import type { SplitPipeline } from '@semaigc/diffusion';
+import { processCpuMs } from '@semaigc/node-kit';
 import {
   PROTOCOL_VERSION,
+  stepPacer,
+  timerSleep,
   type ImageMessage,
   type LatentMessage,
   type RequestMessage,
 } from '@semaigc/protocol';
-import { cpuMsSince, padAfterStep } from './step-pad';
 
 export interface GenerateContext {
   pipeline: SplitPipeline;
@@ -22,29 +25,27 @@ export interface GenerateContext {
   stepTimeMs?: number | null;
   /** Epoch ms on the coordinator's clock. */
   now: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The pads' and the link hold's sleep (default: protocol's timerSleep). One that resolves
+   * with the ms it waited has a short pad made up in the next.
+   */
+  sleep?: (ms: number) => Promise<number | void>;
 }
-
-const DEFAULT_SLEEP = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function generate(
   ctx: GenerateContext,
   req: RequestMessage,
   receivedAt: number,
 ): Promise<LatentMessage | ImageMessage> {
-  const sleep = ctx.sleep ?? DEFAULT_SLEEP;
+  const sleep = ctx.sleep ?? timerSleep;
+  const wait = async (ms: number): Promise<void> => void (await sleep(ms));
   const started = ctx.now();
   const queueMs = Math.max(0, started - receivedAt);
   const { v: _v, type: _t, ...request } = req;
   // PACR share and the request's stated step time (step-time.ts in protocol): pad by waiting,
   // each step's compute measured in CPU time too, so a freeze inside a step is not padded.
   const statedMs = req.stepTime?.edgeMs ?? ctx.stepTimeMs ?? null;
-  let cpuMark = process.cpuUsage();
-  const stretch = async ({ ms }: { ms: number }): Promise<void> => {
-    const pad = padAfterStep(ms, cpuMsSince(cpuMark), statedMs, ctx.computeShare);
-    if (pad > 0) await sleep(pad);
-    cpuMark = process.cpuUsage();
-  };
+  const stretch = stepPacer({ statedMs, share: ctx.computeShare, sleep, cpuMs: processCpuMs });
   const t0 = performance.now();
   const edge = await ctx.pipeline.edgeDenoise({
     prompt: req.prompt,
@@ -65,7 +66,7 @@ export async function generate(
     // The image's RGB bits cross the digital link adapted to the SNR (packages/channel phy.ts):
     // error-free after HARQ, the retransmissions held in time.
     const tx = transmitImage(img.width * img.height * 24, req.channel, { seed: req.seed });
-    const held = await holdDelivery(tx, sleep);
+    const held = await holdDelivery(tx, wait);
     return {
       v: PROTOCOL_VERSION,
       type: 'image',
@@ -81,7 +82,7 @@ export async function generate(
   const t2 = performance.now();
   const tx = transmit(edge.latent, req.channel, { seed: req.seed });
   const channelMs = performance.now() - t2;
-  const held = await holdDelivery(tx, sleep);
+  const held = await holdDelivery(tx, wait);
   const { channels: c, height: h, width: w } = ctx.pipeline.bundle.manifest.latent;
   return {
     v: PROTOCOL_VERSION,

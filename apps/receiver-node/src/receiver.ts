@@ -16,6 +16,7 @@ import {
   natsSession,
   newNodeId,
   nodeDeviceProfile,
+  processCpuMs,
   type Logger,
   type NatsClientTls,
 } from '@semaigc/node-kit';
@@ -91,6 +92,8 @@ function startOne(s: Shared, id: string, log: Logger): OneReceiver {
     nodeId: id,
     capabilities: s.capabilities,
     computeShare: s.computeShare,
+    // Pads count process CPU time: a step that spans a SIGSTOP is not padded again.
+    cpuMs: processCpuMs,
     ...(s.stepTimeMs === undefined ? {} : { stepTimeMs: s.stepTimeMs }),
     clock: () => session.now(),
   });

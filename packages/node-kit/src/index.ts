@@ -1,6 +1,7 @@
 /** @semaigc/node-kit: Node-side pieces shared by the edge and headless receivers. */
 export * from './logger';
 export * from './profile';
+export * from './cpu-clock';
 export * from './pipeline';
 export * from './lifecycle';
 export * from './node-id';

@@ -15,8 +15,9 @@ import { psnr, satisfaction, ssim } from '@semaigc/metrics';
 import {
   failedRecord,
   PROTOCOL_VERSION,
-  stepPadMs,
+  stepPacer,
   type Capabilities,
+  type CpuClock,
   type ErrorCode,
   type ImageMessage,
   type LatentMessage,
@@ -36,6 +37,12 @@ export interface ReceiverCoreOptions {
   capabilities: () => Capabilities;
   /** Share p of the device's compute (weaker-device emulation): each step is stretched to measured/p. */
   computeShare?: number;
+  /**
+   * The process CPU clock (Node: node-kit's processCpuMs). With it a step's measured compute
+   * is the smaller of its wall time and the CPU time it used, so a step that spans a SIGSTOP
+   * is not padded again after SIGCONT; without it (a browser, which has none) wall time.
+   */
+  cpuMs?: CpuClock;
   /** A device profile: each step padded to this time at full share, ms, when a request states none. */
   stepTimeMs?: number;
   /**
@@ -45,7 +52,11 @@ export interface ReceiverCoreOptions {
   computeReference?: boolean;
   /** The variant used when a request names none. */
   defaultVariant?: ReceiverVariant;
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The pads' sleep (default protocol's timerSleep). One that resolves with the ms it waited
+   * has a short wait made up in the next pad.
+   */
+  sleep?: (ms: number) => Promise<number | void>;
   /** Epoch ms (the coordinator's clock when the node knows its offset). */
   clock?: () => number;
   referenceCacheSize?: number;
@@ -66,36 +77,21 @@ export interface ReceiverResult {
   image: DecodedImage;
 }
 
-const DEFAULT_SLEEP = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 export class ReceiverCore {
   private readonly references: ReferenceCache;
   private readonly clock: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
   computeShare: number;
   computeReference: boolean;
 
   constructor(private readonly opts: ReceiverCoreOptions) {
     this.references = new ReferenceCache(opts.referenceCacheSize);
     this.clock = opts.clock ?? Date.now;
-    this.sleep = opts.sleep ?? DEFAULT_SLEEP;
     this.computeShare = checkShare(opts.computeShare ?? 1);
     this.computeReference = opts.computeReference ?? false;
   }
 
   get pipeline(): SplitPipeline {
     return this.opts.pipeline;
-  }
-
-  /**
-   * Stretches a step that took `ms` to ms/p by waiting (the paper's PACR emulation), or to
-   * the request's stated step time / p (protocol's step-time.ts).
-   */
-  private stretchFor(statedMs: number | null): (step: { ms: number }) => Promise<void> {
-    return async ({ ms }) => {
-      const pad = stepPadMs(ms, statedMs, this.computeShare);
-      if (pad > 0) await this.sleep(pad);
-    };
   }
 
   async handle(job: ReceiverJob, arrival: Arrival): Promise<ReceiverResult> {
@@ -137,7 +133,14 @@ export class ReceiverCore {
         prompt: request.prompt,
         guidanceScale: request.guidanceScale,
         seed: request.seed,
-        onStep: this.stretchFor(request.stepTime?.receiverMs ?? this.opts.stepTimeMs ?? null),
+        // Each step stretched to its compute/p by waiting (the paper's PACR emulation), or to
+        // the request's stated step time / p (protocol's step-time.ts).
+        onStep: stepPacer({
+          statedMs: request.stepTime?.receiverMs ?? this.opts.stepTimeMs ?? null,
+          share: this.computeShare,
+          sleep: this.opts.sleep,
+          cpuMs: this.opts.cpuMs,
+        }),
         requestId: tag,
       });
       textEncodeMs = res.textEncodeMs;

@@ -6,7 +6,7 @@
  */
 import type { SplitPipeline } from '@semaigc/diffusion';
 import { DEFAULT_BUNDLE_DIR } from '@semaigc/models';
-import { loadNodePipeline, nodeDeviceProfile } from '@semaigc/node-kit';
+import { loadNodePipeline } from '@semaigc/node-kit';
 import {
   encode,
   makeMessage,
@@ -19,6 +19,7 @@ import {
   type RequestBodyInput,
 } from '@semaigc/protocol';
 import { JobRunner, ReceiverCore, type JobOutcome } from '../src';
+import { nodeCapabilities } from './capabilities';
 
 const BUNDLE_DIR = process.env['SEMAIGC_BUNDLE_DIR'] ?? DEFAULT_BUNDLE_DIR;
 const NODE = 'rx-runner';
@@ -36,15 +37,7 @@ afterAll(async () => {
   await pipeline?.release();
 });
 
-const capabilities = (): Capabilities => ({
-  runtime: { kind: 'node', version: process.version },
-  backend: 'cpu',
-  stepMs: 10,
-  computeShare: 1,
-  profile: nodeDeviceProfile('cpu'),
-  maxConcurrent: 1,
-  bundleId: pipeline.bundle.manifest.name,
-});
+const capabilities = (): Capabilities => nodeCapabilities(pipeline);
 
 function body(requestId: string, over: Partial<RequestBodyInput> = {}): RequestBodyInput {
   const now = Date.now();
