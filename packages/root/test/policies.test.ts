@@ -16,6 +16,7 @@ import {
   randomSplitPolicy,
   validateProfile,
   DEFAULT_FEATURES,
+  FIGURE_POLICIES,
   type RequestConditions,
 } from '@semaigc/root';
 
@@ -86,15 +87,10 @@ describe('baselines decide as the paper describes', () => {
     }
   });
 
-  test('baselinePolicies lists all six', () => {
-    expect(baselinePolicies(PAPER_PROFILE, grid, 1).map((p) => p.name)).toEqual([
-      'oracle',
-      'non-root',
-      'non-fine-tuning',
-      'edge-aigc',
-      'local-aigc',
-      'random',
-    ]);
+  test("baselinePolicies lists all six: the figures' policies but ROOT and the scenario's hand rule, in their order", () => {
+    expect(baselinePolicies(PAPER_PROFILE, grid, 1).map((p) => p.name)).toEqual(
+      FIGURE_POLICIES.filter((p) => p !== 'root' && p !== 'deadline-greedy'),
+    );
   });
 });
 

@@ -3,21 +3,12 @@
  */
 import * as path from 'node:path';
 import { writeChart, type ChartSpec } from '@semaigc/plot';
+import { FIGURE_POLICIES } from '@semaigc/root';
 import { policyColour } from '../policy-colour';
 import { POLICY_LABELS, type EvaluationData, type SweepRow } from './evaluation';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
-const ORDER = [
-  'root',
-  'oracle',
-  'non-root',
-  'non-fine-tuning',
-  'edge-aigc',
-  'local-aigc',
-  'random',
-  'deadline-greedy',
-];
-/** One colour per policy, the same in every figure. */
+/** One colour per policy (FIGURE_POLICIES' order), the same in every figure. */
 const PALETTE = ['#1f77b4', '#ff7f0e', '#d62728', '#17becf', '#2ca02c', '#bcbd22', '#9467bd', '#7f7f7f'];
 
 type Labelled<T> = T & { label: string };
@@ -28,7 +19,7 @@ function labelled<T extends { policy: string }>(rows: readonly T[]): Labelled<T>
 
 /** Colour encoding listing only the policies present, in the paper's order. */
 function colour(rows: readonly { policy: string }[]): Record<string, unknown> {
-  return policyColour(ORDER, POLICY_LABELS, PALETTE, rows, { legend: { labelLimit: 260 } });
+  return policyColour(FIGURE_POLICIES, POLICY_LABELS, PALETTE, rows, { legend: { labelLimit: 260 } });
 }
 
 interface Axis {

@@ -25,6 +25,24 @@ import type { ScenarioPolicy } from '../scenario/state';
 import { scenarioRootPolicy, trainEnvSeed, trainScenarioRoot } from '../scenario/train';
 import type { Decision } from './latency-model';
 
+/**
+ * The policies of Fig. 6–9 by name, in the paper's order (the figures' legends follow it):
+ * ROOT, the oracle, the paper's four baselines, a random split and the deadline-greedy hand
+ * rule. measuredFigureData draws every one; the paper-profile evaluation (`semaigc root eval`)
+ * all but the rule.
+ */
+export const FIGURE_POLICIES = [
+  'root',
+  'oracle',
+  'non-root',
+  'non-fine-tuning',
+  'edge-aigc',
+  'local-aigc',
+  'random',
+  'deadline-greedy',
+] as const;
+export type FigurePolicy = (typeof FIGURE_POLICIES)[number];
+
 export const FIGURE_SNR_POINTS = [-6, -3, 0, 3, 6, 9, 12, 15];
 export const FIGURE_SHARE_POINTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 

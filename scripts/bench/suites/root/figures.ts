@@ -31,6 +31,39 @@ interface BenchRow {
 }
 type PerSeed = Record<string, { meanLatencyS: number; meanEdgeSteps: number; meanQueueWaitS: number }>[];
 
+type Faceted = Extract<ChartSpec, { facet: unknown }>;
+type Panel = Faceted['spec'];
+type Layers = Extract<Panel, { layer: unknown }>['layer'];
+
+/** A chart with one panel per scenario side by side (rows carry `scenario`); `spec` draws one panel. */
+function perScenario(title: string, values: object[], spec: Panel, resolve?: Faceted['resolve']): ChartSpec {
+  return {
+    $schema: SCHEMA,
+    title,
+    data: { values },
+    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
+    spec,
+    ...(resolve ? { resolve } : {}),
+  };
+}
+
+/** Layers of a mean with its 95% interval per category: a rule from `lo` to `hi`, a dot at `mean`. */
+function meanWithInterval(
+  x: { title: string; scale?: { domain: number[]; clamp: boolean } },
+  y?: { field: string; type: 'nominal'; title: null; axis: { labelLimit: number } },
+): Layers {
+  return [
+    {
+      mark: { type: 'rule' },
+      encoding: { ...(y ? { y } : {}), x: { field: 'lo', type: 'quantitative', ...x }, x2: { field: 'hi' } },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 60 },
+      encoding: { ...(y ? { y } : {}), x: { field: 'mean', type: 'quantitative' } },
+    },
+  ];
+}
+
 function satisfactionChart(rows: BenchRow[]): ChartSpec {
   const values = rows
     .filter((r) => r.case.startsWith('satisfaction, '))
@@ -38,35 +71,12 @@ function satisfactionChart(rows: BenchRow[]): ChartSpec {
       const [scenario, policy] = r.case.slice('satisfaction, '.length).split(': ') as [string, string];
       return { scenario, policy, mean: r.mean, lo: r.ciLow, hi: r.ciHigh };
     });
-  return {
-    $schema: SCHEMA,
-    title: 'Satisfaction per policy, mean and 95% interval over training seeds',
-    data: { values },
-    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
-    spec: {
-      width: 300,
-      height: 300,
-      encoding: { y: { field: 'policy', type: 'nominal', title: null } },
-      layer: [
-        {
-          mark: { type: 'rule' },
-          encoding: {
-            x: {
-              field: 'lo',
-              type: 'quantitative',
-              title: 'mean satisfaction',
-              scale: { domain: [0, 0.8], clamp: true },
-            },
-            x2: { field: 'hi' },
-          },
-        },
-        {
-          mark: { type: 'point', filled: true, size: 60 },
-          encoding: { x: { field: 'mean', type: 'quantitative' } },
-        },
-      ],
-    },
-  };
+  return perScenario('Satisfaction per policy, mean and 95% interval over training seeds', values, {
+    width: 300,
+    height: 300,
+    encoding: { y: { field: 'policy', type: 'nominal', title: null } },
+    layer: meanWithInterval({ title: 'mean satisfaction', scale: { domain: [0, 0.8], clamp: true } }),
+  });
 }
 
 function latencyChart(perSeed: Record<string, PerSeed>): ChartSpec {
@@ -119,12 +129,10 @@ function trainingChart(curves: Record<string, Curves>): ChartSpec {
       });
     }),
   );
-  return {
-    $schema: SCHEMA,
-    title: 'Training reward per episode (10-episode trailing mean, mean over seeds)',
-    data: { values },
-    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
-    spec: {
+  return perScenario(
+    'Training reward per episode (10-episode trailing mean, mean over seeds)',
+    values,
+    {
       width: 320,
       height: 240,
       mark: 'line',
@@ -134,8 +142,8 @@ function trainingChart(curves: Record<string, Curves>): ChartSpec {
         color: { field: 'policy', type: 'nominal' },
       },
     },
-    resolve: { scale: { x: 'independent' } },
-  };
+    { scale: { x: 'independent' } },
+  );
 }
 
 function qualityChart(): ChartSpec {
@@ -191,36 +199,19 @@ function headroomChart(rows: BenchRow[]): ChartSpec {
     return [{ what: h ? m[1] : `ROOT ${m[1]}`, scenario: m[2], mean: r.mean, lo: r.ciLow, hi: r.ciHigh }];
   });
   const y = { field: 'what', type: 'nominal', title: null, axis: { labelLimit: 300 } } as const;
-  return {
-    $schema: SCHEMA,
-    title: 'Gain over the queue-aware rule (ROOT: over the better rule), mean and 95% interval over seeds',
-    data: { values },
-    facet: { column: { field: 'scenario', type: 'nominal', title: null } },
-    spec: {
+  return perScenario(
+    'Gain over the queue-aware rule (ROOT: over the better rule), mean and 95% interval over seeds',
+    values,
+    {
       width: 300,
       height: 220,
       layer: [
-        {
-          mark: { type: 'rule' },
-          encoding: {
-            y,
-            x: {
-              field: 'lo',
-              type: 'quantitative',
-              title: 'satisfaction difference (dashed: 0 and the +0.03 target)',
-            },
-            x2: { field: 'hi' },
-          },
-        },
-        {
-          mark: { type: 'point', filled: true, size: 60 },
-          encoding: { y, x: { field: 'mean', type: 'quantitative' } },
-        },
+        ...meanWithInterval({ title: 'satisfaction difference (dashed: 0 and the +0.03 target)' }, y),
         { mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { datum: 0 } } },
         { mark: { type: 'rule', strokeDash: [2, 2], color: 'green' }, encoding: { x: { datum: 0.03 } } },
       ],
     },
-  };
+  );
 }
 
 function sensitivityChart(
