@@ -40,7 +40,7 @@ export function addDelivery(r: RecordMessage): void {
   });
 }
 
-/** The three cells' text and a tooltip for a receiver: transport, lost/sent, delay ms. */
+/** The delivery cell of a receiver: transport, lost/sent, delay ms, and a tooltip. */
 export function deliveryCells(receiverId: string): {
   transport: string;
   title: string;

@@ -19,7 +19,7 @@ export function renderNodes(nodes: NodeSummary[]): void {
         {},
         h(
           'td',
-          { colspan: '10', class: 'empty' },
+          { colspan: '8', class: 'empty' },
           'No nodes yet. Start an edge and a receiver (semaigc edge / semaigc receiver) or scan the QR code with a phone.',
         ),
       ),
@@ -50,9 +50,13 @@ export function renderNodes(nodes: NodeSummary[]): void {
         h('td', { class: 'num' }, fmt(c.stepMs, 1)),
         h('td', { class: 'num' }, `${Math.round(c.computeShare * 100)}%`),
         h('td', { class: 'num' }, `${Math.max(n.assigned, n.reportedInFlight)}/${c.maxConcurrent}`),
-        h('td', { title: d?.title ?? '' }, d?.transport ?? ''),
-        h('td', { class: 'num' }, d?.loss ?? ''),
-        h('td', { class: 'num' }, d?.delay ?? ''),
+        // One cell (the panel is narrow): the transport, and under it WebRTC loss and delay.
+        h(
+          'td',
+          { title: d?.title ?? '' },
+          d?.transport ?? '',
+          d && d.loss !== '–' ? h('div', { class: 'sub' }, `lost ${d.loss} · ${d.delay} ms`) : null,
+        ),
         h(
           'td',
           {},

@@ -205,10 +205,15 @@ export class WebRtcDelivery {
       const page = this.pages.get(receiverId);
       if (page?.unavailable) return `the page has no WebRTC path: ${page.unavailable}`;
       if (sfu.hasReceiver(receiverId)) {
+        if (sfu.stats(receiverId).sctpState === 'connected') return null;
+        // A path that did not connect in time for an earlier latent (ICE cannot reach the
+        // SFU's address, say) is not waited for again until the page opens a new one.
+        if (page?.gaveUp) return 'the WebRTC path has not connected (an earlier latent waited for it)';
         try {
           await sfu.whenConnected(receiverId, Math.max(1, until - Date.now()));
           return sfu.hasReceiver(receiverId) ? null : 'the WebRTC path closed';
         } catch (err) {
+          this.pages.set(receiverId, { unavailable: null, gaveUp: true });
           return `the WebRTC path did not connect: ${err instanceof Error ? err.message : String(err)}`;
         }
       }

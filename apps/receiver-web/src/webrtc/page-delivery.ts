@@ -31,6 +31,8 @@ import { type AckingSocket, openWebRtcOverSocket } from './socket-signalling';
  * so a second covers a slow link; reliable: nothing is lost, only late.
  */
 export const QUIET_MS: Readonly<Record<WebRtcMode, number>> = { unreliable: 1000, reliable: 10_000 };
+/** How long opening the path may take (signalling, ICE, DTLS, SCTP) before the page gives up. */
+export const OPEN_TIMEOUT_MS = 15_000;
 /** Records' delivery accounts kept until the record leaves (bounded: oldest dropped). */
 const MAX_KEPT = 256;
 
@@ -98,8 +100,18 @@ export class PageDelivery {
         : null;
     if (cannot) return this.unavailable(choice.mode, cannot);
     this.set({ state: 'opening', mode: choice.mode, reason: null });
+    const opening = openWebRtcOverSocket(this.o.socket, choice.mode, this.o.now);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // ICE that never reaches the SFU (it listens on an address this device cannot reach)
+    // leaves the channel opening forever: give up and say so, so latents come over socket.io.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`not connected after ${OPEN_TIMEOUT_MS} ms`)),
+        OPEN_TIMEOUT_MS,
+      );
+    });
     try {
-      const channel = await openWebRtcOverSocket(this.o.socket, choice.mode, this.o.now);
+      const channel = await Promise.race([opening, timeout]);
       if (generation !== this.generation) {
         channel.close();
         return;
@@ -107,8 +119,15 @@ export class PageDelivery {
       this.channel = channel;
       this.set({ state: 'open', mode: choice.mode, reason: null });
     } catch (err) {
+      // A channel that opens after all is not kept.
+      opening.then(
+        (c) => c.close(),
+        () => undefined,
+      );
       if (generation !== this.generation) return;
       this.unavailable(choice.mode, `opening failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
