@@ -2,6 +2,7 @@
  * Single roles for multi-machine labs: `semaigc coordinator`, `semaigc edge`,
  * `semaigc receiver`, each joining an existing NATS server and running until Ctrl-C.
  */
+import { isIP } from 'node:net';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
@@ -58,6 +59,7 @@ export function coordinatorCommand(): Command {
         .argParser(joinCodeArg),
     )
     .addOption(restartGraceOption())
+    .addOption(sfuListenIpOption())
     .action(
       async (
         o: NatsTlsFlags & {
@@ -72,6 +74,7 @@ export function coordinatorCommand(): Command {
           dataDir: string[];
           joinCode?: string;
           restartGraceMs?: number;
+          sfuListenIp?: string;
         },
       ) => {
         const c = await startCoordinator({
@@ -88,6 +91,7 @@ export function coordinatorCommand(): Command {
           dataDirs: o.dataDir,
           ...(o.joinCode ? { joinCode: o.joinCode } : {}),
           ...(o.restartGraceMs === undefined ? {} : { restartGraceMs: o.restartGraceMs }),
+          ...(o.sfuListenIp ? { sfu: { listenIp: o.sfuListenIp } } : {}),
           logger: logger('coordinator'),
         });
         // The only place the token is shown: the operator's terminal.
@@ -124,6 +128,25 @@ function restartGraceOption(): Option {
     '--restart-grace-ms <ms>',
     'after a restart that finds trials the previous coordinator left running: how long to wait for their receivers to come back and re-send unacknowledged records before ending those trials (ends early once all are back; 0 ends them at once; default 15000)',
   ).argParser(int('--restart-grace-ms', 0, MAX_RESTART_GRACE_MS));
+}
+
+/**
+ * `--sfu-listen-ip <addr>`: the UDP address of the SFU that trials with WebRTC delivery use
+ * (startCoordinator's sfu.listenIp). Unset: 127.0.0.1, so only a browser on this machine
+ * reaches it; phones need the LAN address they reach this machine at. A wildcard is refused:
+ * ICE candidates must carry an address the phones can reach.
+ */
+function sfuListenIpOption(): Option {
+  return new Option(
+    '--sfu-listen-ip <addr>',
+    'UDP address of the SFU for trials with WebRTC delivery (default 127.0.0.1; the LAN address phones reach this machine at)',
+  ).argParser((v) => {
+    if (isIP(v) === 0 || v === '0.0.0.0' || v === '::')
+      throw new InvalidArgumentError(
+        `--sfu-listen-ip must be an IP address phones can reach (not a wildcard), got '${v}'`,
+      );
+    return v;
+  });
 }
 
 /** An hour: longer than any reconnect worth waiting for, and a typo of a few digits is refused. */

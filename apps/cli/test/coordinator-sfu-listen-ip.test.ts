@@ -1,0 +1,24 @@
+/**
+ * `semaigc coordinator --sfu-listen-ip <addr>`: where the SFU of WebRTC trials listens. A value
+ * that is not an address phones could reach (not an IP, or a wildcard) is refused naming the
+ * flag, before anything starts.
+ */
+import { coordinatorCommand } from '../src/commands/live';
+
+describe('--sfu-listen-ip is checked before anything starts', () => {
+  test.each(['0.0.0.0', '::', 'my-laptop', '192.168.1', ''])(
+    '%j is refused, naming the flag',
+    async (value) => {
+      const errors: string[] = [];
+      const cmd = coordinatorCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => void errors.push(s), writeOut: () => undefined });
+      await expect(
+        cmd.parseAsync(['--nats', 'nats://127.0.0.1:4222', '--sfu-listen-ip', value], { from: 'user' }),
+      ).rejects.toThrow(
+        `--sfu-listen-ip must be an IP address phones can reach (not a wildcard), got '${value}'`,
+      );
+      expect(errors.join('')).toContain("option '--sfu-listen-ip <addr>' argument");
+    },
+  );
+});
