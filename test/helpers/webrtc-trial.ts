@@ -60,6 +60,8 @@ export async function startWebRtcLab(
       heartbeatIntervalMs: 250,
       nodeTimeoutMs: 3000,
       sfu: { listenIp: host, ...o.sfu },
+      // A loaded CI machine may take longer than the default 5 s to open the page's path.
+      webrtcWaitMs: 30_000,
     });
     closers.push(() => coordinator.close());
     const pipeline = await loadNodePipeline({ bundleDir: BUNDLE_DIR });

@@ -81,6 +81,8 @@ export class PageDelivery {
   /** Bumped by every assignment, so a slow open for an older one is closed, not kept. */
   private generation = 0;
   private readonly accounts = new Map<string, RecordDelivery>();
+  /** Payloads waiting for a path that is still opening (the header can beat its 'open' event). */
+  private openWaiters: Array<() => void> = [];
 
   constructor(private readonly o: PageDeliveryOptions) {}
 
@@ -168,6 +170,9 @@ export class PageDelivery {
   private async assemble(header: LatentPacketsMessage): Promise<void> {
     const { packets } = header;
     const elements = header.tensor.shape.reduce((a, b) => a * b, 1);
+    // The SFU sends once its side is connected, which can be just before the page's channel
+    // reports open: wait for the opening to end (bounded by OPEN_TIMEOUT_MS).
+    if (this.tally.state === 'opening') await new Promise<void>((resolve) => this.openWaiters.push(resolve));
     const channel = this.channel;
     // No path (it closed after the coordinator sent): every packet is an erasure.
     const got = channel
@@ -219,6 +224,7 @@ export class PageDelivery {
 
   private set(s: Pick<PageDeliveryTally, 'state' | 'mode' | 'reason'>): void {
     Object.assign(this.tally, s);
+    if (s.state !== 'opening') for (const wake of this.openWaiters.splice(0)) wake();
     this.o.onChange?.(this.tally);
   }
 }
