@@ -4,15 +4,16 @@
  * a payload that did go over WebRTC; nothing is stamped on a record from anyone but the
  * payload's receiver; memory is bounded.
  */
-import type { RecordMessage } from '@semaigc/protocol';
+import { type RecordMessage, validateMessage } from '@semaigc/protocol';
 import { DeliveryLog, MAX_DELIVERIES_KEPT } from '../src/transport/delivery-log';
 import { caps, recordFor, sampleRequest } from './helpers';
 
 const request = { ...sampleRequest(), requestId: 'req-1', receiverId: 'rx-1', attempt: 0 };
-const record = (delivery?: RecordMessage['delivery']): RecordMessage => ({
-  ...recordFor(request, 'rx-1', caps(), 'edge-1', 0.9),
-  ...(delivery ? { delivery } : {}),
-});
+const record = (delivery?: RecordMessage['delivery']): RecordMessage =>
+  validateMessage({
+    ...recordFor(request, 'rx-1', caps(), 'edge-1', 0.9),
+    ...(delivery ? { delivery } : {}),
+  }) as RecordMessage;
 const pageSaw = {
   transport: 'webrtc',
   mode: 'unreliable',
