@@ -1,16 +1,19 @@
 /**
- * `semaigc coordinator --sfu-listen-ip <addr>`: where the SFU of WebRTC trials listens. A value
- * that is not an address phones could reach (not an IP, or a wildcard) is refused naming the
- * flag, before anything starts.
+ * `semaigc coordinator --sfu-listen-ip <addr>` and `semaigc lab --sfu-listen-ip <addr>`: where
+ * the SFU of WebRTC trials listens. A value that is not an address phones could reach (not an
+ * IP, or a wildcard) is refused naming the flag, before anything starts.
  */
-import { coordinatorCommand } from '../src/commands/live';
+import { coordinatorCommand, labCommand } from '../src/commands/live';
 
-describe('--sfu-listen-ip is checked before anything starts', () => {
+describe.each([
+  ['semaigc coordinator', coordinatorCommand],
+  ['semaigc lab', labCommand],
+])('%s: --sfu-listen-ip is checked before anything starts', (_name, command) => {
   test.each(['0.0.0.0', '::', 'my-laptop', '192.168.1', ''])(
     '%j is refused, naming the flag',
     async (value) => {
       const errors: string[] = [];
-      const cmd = coordinatorCommand()
+      const cmd = command()
         .exitOverride()
         .configureOutput({ writeErr: (s) => void errors.push(s), writeOut: () => undefined });
       await expect(

@@ -35,7 +35,7 @@ import { RECEIVER_WEB_ROOT, defaultLabTrial } from '../../live/defaults';
 import { trialProgressBar } from '../../live/progress';
 import { untilInterrupted } from '../../live/signals';
 import { dataDirOption, tokenOption } from './security-options';
-import { bundleOption, int, share, withNatsTls } from './options';
+import { bundleOption, int, sfuListenIpOption, share, withNatsTls } from './options';
 import { edgeSpecs, numberList } from '../../live/edge-specs';
 import { runCalibration } from '../../live/calibrate';
 
@@ -63,6 +63,7 @@ interface LabOptions extends NatsTlsFlags {
   runTrial: boolean;
   token?: string;
   dataDir: string[];
+  sfuListenIp?: string;
 }
 
 export function labCommand(): Command {
@@ -91,6 +92,7 @@ export function labCommand(): Command {
       'runs',
     )
     .addOption(bundleOption())
+    .addOption(sfuListenIpOption())
     .addOption(
       new Option('--edges <n>', 'edge transmitters to start in this process')
         .default(1)
@@ -192,6 +194,7 @@ export function labCommand(): Command {
           ...(o.bundle ? { bundleDir: o.bundle } : {}),
           ...(o.token ? { apiToken: o.token } : {}),
           dataDirs: o.dataDir,
+          ...(o.sfuListenIp ? { sfu: { listenIp: o.sfuListenIp } } : {}),
           logger: log('coordinator'),
         });
         closers.push(() => coordinator.close());

@@ -1,4 +1,5 @@
 /** Option parsers shared by the live commands; errors name the option. */
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_NODE_THREADS } from '@semaigc/node-kit';
@@ -63,4 +64,23 @@ export function threadsOption(): Option {
   return new Option('--threads <n>', 'onnxruntime-node intra-op threads')
     .default(DEFAULT_NODE_THREADS)
     .argParser(int('--threads', 1, 256));
+}
+
+/**
+ * `--sfu-listen-ip <addr>`: the UDP address of the SFU that trials with WebRTC delivery use
+ * (startCoordinator's sfu.listenIp). Unset: 127.0.0.1, so only a browser on this machine
+ * reaches it; phones need the LAN address they reach this machine at. A wildcard is refused:
+ * ICE candidates must carry an address the phones can reach.
+ */
+export function sfuListenIpOption(): Option {
+  return new Option(
+    '--sfu-listen-ip <addr>',
+    'UDP address of the SFU for trials with WebRTC delivery (default 127.0.0.1; the LAN address phones reach this machine at)',
+  ).argParser((v) => {
+    if (isIP(v) === 0 || v === '0.0.0.0' || v === '::')
+      throw new InvalidArgumentError(
+        `--sfu-listen-ip must be an IP address phones can reach (not a wildcard), got '${v}'`,
+      );
+    return v;
+  });
 }

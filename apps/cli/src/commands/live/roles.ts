@@ -2,7 +2,6 @@
  * Single roles for multi-machine labs: `semaigc coordinator`, `semaigc edge`,
  * `semaigc receiver`, each joining an existing NATS server and running until Ctrl-C.
  */
-import { isIP } from 'node:net';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startCoordinator } from '@semaigc/coordinator';
 import { startEdge } from '@semaigc/edge';
@@ -23,6 +22,7 @@ import {
   computeShareOption,
   credsOption,
   int,
+  sfuListenIpOption,
   natsOption,
   withNatsTls,
   threadsOption,
@@ -128,25 +128,6 @@ function restartGraceOption(): Option {
     '--restart-grace-ms <ms>',
     'after a restart that finds trials the previous coordinator left running: how long to wait for their receivers to come back and re-send unacknowledged records before ending those trials (ends early once all are back; 0 ends them at once; default 15000)',
   ).argParser(int('--restart-grace-ms', 0, MAX_RESTART_GRACE_MS));
-}
-
-/**
- * `--sfu-listen-ip <addr>`: the UDP address of the SFU that trials with WebRTC delivery use
- * (startCoordinator's sfu.listenIp). Unset: 127.0.0.1, so only a browser on this machine
- * reaches it; phones need the LAN address they reach this machine at. A wildcard is refused:
- * ICE candidates must carry an address the phones can reach.
- */
-function sfuListenIpOption(): Option {
-  return new Option(
-    '--sfu-listen-ip <addr>',
-    'UDP address of the SFU for trials with WebRTC delivery (default 127.0.0.1; the LAN address phones reach this machine at)',
-  ).argParser((v) => {
-    if (isIP(v) === 0 || v === '0.0.0.0' || v === '::')
-      throw new InvalidArgumentError(
-        `--sfu-listen-ip must be an IP address phones can reach (not a wildcard), got '${v}'`,
-      );
-    return v;
-  });
 }
 
 /** An hour: longer than any reconnect worth waiting for, and a typo of a few digits is refused. */
