@@ -5,8 +5,8 @@
  * over socket.io; the records must say which transport was used and count the packets.
  *
  * - loopback, reliable: every latent over WebRTC, nothing lost;
- * - a page that cannot use WebRTC (`webrtc=off`): the trial still runs, over socket.io, and
- *   each record says so and why;
+ * - a page that cannot use WebRTC (`webrtc=off`), or whose path never connects: the trial
+ *   still runs, over socket.io, and each record says so and why;
  * - unreliable across a network namespace whose tc tbf bottleneck really drops packets: per
  *   record, the coordinator's packets sent − the page's received = lost; some are lost; the
  *   page's own tally equals the records' sums.
@@ -102,6 +102,19 @@ describeBrowser('trials with WebRTC delivery (loopback)', () => {
       expect(rest).toEqual({ transport: 'socket', requested: 'webrtc' });
       expect(fallback).toMatch(/the page has no WebRTC path: switched off in the page URL/);
     }
+    expect(await lab.pageTally()).toMatchObject({ state: 'unavailable', payloads: 0 });
+    expect(lab.coordinator.webrtcReceivers()).toEqual([]);
+  });
+
+  test('a page whose WebRTC path never connects gives up, and its latents come over socket.io', async () => {
+    // The SFU announces a loopback address nothing listens on: ICE cannot reach it.
+    lab = await startWebRtcLab({ sfu: { packetBytes: PACKET_BYTES, announcedAddress: '127.0.0.2' } });
+    const summary = await lab.coordinator.runTrial(trial(lab.nodeId, 'unreliable', 1));
+    const [r] = lab.records(summary.trialId);
+    expect(r?.failed).toBe(false);
+    const { fallback, ...rest } = r!.delivery!;
+    expect(rest).toEqual({ transport: 'socket', requested: 'webrtc' });
+    expect(fallback).toMatch(/the page has no WebRTC path: opening failed: not connected after 15000 ms/);
     expect(await lab.pageTally()).toMatchObject({ state: 'unavailable', payloads: 0 });
     expect(lab.coordinator.webrtcReceivers()).toEqual([]);
   });

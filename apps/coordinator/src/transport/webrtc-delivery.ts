@@ -39,7 +39,7 @@ export type CoordinatorSfuOptions = Pick<
 
 /** How long a latent waits for a page that has not finished opening its WebRTC path. */
 export const DEFAULT_WEBRTC_WAIT_MS = 5000;
-/** Poll step while no path exists yet (the SFU has no event for "a page asked"). */
+/** Poll step while a page's path is not up (the SFU has no event for "a page asked"). */
 const WAIT_POLL_MS = 50;
 
 /** The part of a socket.io socket this module uses (the hub's sockets fit). */
@@ -118,6 +118,8 @@ export class WebRtcDelivery {
       if (id === null) return;
       const reason = typeof notice?.reason === 'string' ? notice.reason.slice(0, 200) : 'no reason given';
       this.pages.set(id, { unavailable: reason, gaveUp: false });
+      // A path it opened and gave up on (it never connected) is of no use: free it.
+      this.sfu?.closeReceiver(id);
     });
     socket.on(WEBRTC_OPEN_EVENT, () => {
       // A page opening a path is waited for again, whatever it said before.
@@ -195,7 +197,11 @@ export class WebRtcDelivery {
     return { kind: 'webrtc', header };
   }
 
-  /** null when the page's path is up; else why not (after waiting a bounded time for it). */
+  /**
+   * null when the page's path is up; else why not. Waits a bounded time for a page that is
+   * still opening (polling, so a page that gives up meanwhile is heard at once); a page that
+   * made an earlier latent wait in vain is not waited for again until it opens a new path.
+   */
   private async ready(receiverId: string): Promise<string | null> {
     const waitMs = this.o.waitMs ?? DEFAULT_WEBRTC_WAIT_MS;
     const until = Date.now() + waitMs;
@@ -204,22 +210,13 @@ export class WebRtcDelivery {
       if (!sfu) return this.startError ?? 'the SFU is not running';
       const page = this.pages.get(receiverId);
       if (page?.unavailable) return `the page has no WebRTC path: ${page.unavailable}`;
-      if (sfu.hasReceiver(receiverId)) {
-        if (sfu.stats(receiverId).sctpState === 'connected') return null;
-        // A path that did not connect in time for an earlier latent (ICE cannot reach the
-        // SFU's address, say) is not waited for again until the page opens a new one.
-        if (page?.gaveUp) return 'the WebRTC path has not connected (an earlier latent waited for it)';
-        try {
-          await sfu.whenConnected(receiverId, Math.max(1, until - Date.now()));
-          return sfu.hasReceiver(receiverId) ? null : 'the WebRTC path closed';
-        } catch (err) {
-          this.pages.set(receiverId, { unavailable: null, gaveUp: true });
-          return `the WebRTC path did not connect: ${err instanceof Error ? err.message : String(err)}`;
-        }
-      }
+      const opened = sfu.hasReceiver(receiverId);
+      if (opened && sfu.stats(receiverId).sctpState === 'connected') return null;
       if (page?.gaveUp || Date.now() >= until) {
         this.pages.set(receiverId, { unavailable: null, gaveUp: true });
-        return `the page opened no WebRTC path within ${waitMs} ms`;
+        return opened
+          ? `the page's WebRTC path did not connect within ${waitMs} ms`
+          : `the page opened no WebRTC path within ${waitMs} ms`;
       }
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
