@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- webrtc [--quick] [--payloads N] [--runs R] [--seeds S]`: the real link's
- * packet loss against the emulated packet channels. Latents (4×64×64 float32, 64 packets each)
- * go from the SFU (the real mediasoup worker) to headless Chromium over an unreliable data
- * channel (unordered, maxRetransmits 0) across a network namespace whose bottleneck is a tc tbf
- * (rate, burst, small queue), so packets are really dropped where the queue overflows. The
- * page's per-packet loss masks, in sending order, give the real loss pattern.
+ * `npm run bench -- webrtc [--quick] [--payloads N] [--runs R] [--seeds S] [--packet-bytes B]`:
+ * the real link's packet loss against the emulated packet channels. Latents (4×64×64 float32,
+ * 64 packets each by default) go from the SFU (the real mediasoup worker) to headless Chromium
+ * over an unreliable data channel (unordered, maxRetransmits 0) across a network namespace
+ * whose bottleneck is a tc tbf (rate, burst, small queue), so packets are really dropped where
+ * the queue overflows. The page's per-packet loss masks, in sending order, give the real loss
+ * pattern.
  *
  * Control: the emulated channels of packages/channel on the same number of packets, seeded:
  * Bernoulli at the measured loss rate (explains the rate, not the bursts) and Gilbert–Elliott
@@ -15,9 +16,19 @@
  * The real rows also carry the bottleneck's own drop count (tc) next to the page's loss count:
  * the page can lose more than tc dropped (packets that crossed the link and were not delivered
  * by the browser's SCTP stack), and that difference is reported, not hidden.
+ * Why it differs: the worker's SCTP sender fills a datagram's room after a whole message with
+ * the start of the next one, so one dropped datagram loses two messages (packages/sfu README).
+ * `--packet-bytes` (element bytes per latent packet, default 1024) varies the message size for
+ * that question; 540 makes two messages fill a datagram exactly (the congestion window can
+ * still cut them, so it does not remove the effect).
  */
 import { drawLosses, rngFor } from '@semaigc/channel';
-import { type LossPattern, lossPattern } from '@semaigc/datachannel';
+import {
+  DEFAULT_PACKET_BYTES,
+  PACKET_HEADER_BYTES,
+  type LossPattern,
+  lossPattern,
+} from '@semaigc/datachannel';
 import { createShapedLink, shapedLinkSupport } from '@semaigc/sfu';
 import { hasChromium } from '@semaigc/testkit';
 import { startRtcHarness } from '../../../apps/receiver-web/test/helpers/webrtc-harness';
@@ -123,7 +134,12 @@ interface RealRun {
   browserChannelDelivered: number;
 }
 
-async function realTrace(link: (typeof LINKS)[number], index: number, payloads: number): Promise<RealRun> {
+async function realTrace(
+  link: (typeof LINKS)[number],
+  index: number,
+  payloads: number,
+  packetBytes: number,
+): Promise<RealRun> {
   const shaped = createShapedLink({
     index,
     rateKbit: link.rateKbit,
@@ -131,7 +147,7 @@ async function realTrace(link: (typeof LINKS)[number], index: number, payloads: 
     limitBytes: link.limitBytes,
   });
   try {
-    const h = await startRtcHarness('unreliable', shaped);
+    const h = await startRtcHarness('unreliable', shaped, packetBytes);
     try {
       const masks: number[] = [];
       const delaysMs: number[] = [];
@@ -167,12 +183,15 @@ export default async function webrtc(ctx: SuiteContext): Promise<SuiteResult> {
     payloads: { type: 'string' },
     runs: { type: 'string' },
     seeds: { type: 'string' },
+    'packet-bytes': { type: 'string' },
   });
   const why = shapedLinkSupport() ?? (hasChromium() ? null : 'Chromium not installed');
   if (why) throw new Error(`webrtc bench needs a shaped link and Chromium: ${why}`);
   const payloads = numberArg(o.payloads, 'payloads', o.quick ? 8 : 30);
   const runs = numberArg(o.runs, 'runs', o.quick ? 2 : 5);
   const seeds = numberArg(o.seeds, 'seeds', o.quick ? 5 : 20);
+  const packetBytes = numberArg(o['packet-bytes'], 'packet-bytes', DEFAULT_PACKET_BYTES);
+  const packetsPerPayload = Math.ceil((ELEMENTS * 4) / packetBytes);
   const rows: Row[] = [];
   const traces: Record<string, number[][]> = {};
   let index = 1;
@@ -180,7 +199,7 @@ export default async function webrtc(ctx: SuiteContext): Promise<SuiteResult> {
     const runsDone: RealRun[] = [];
     for (let r = 0; r < runs; r++) {
       ctx.log(`${link.name}: run ${r + 1}/${runs}, ${payloads} payloads`);
-      runsDone.push(await realTrace(link, index++, payloads));
+      runsDone.push(await realTrace(link, index++, payloads, packetBytes));
     }
     const real = runsDone.map((r) => r.mask);
     traces[link.name] = real.map((m) => Array.from(m));
@@ -229,13 +248,15 @@ export default async function webrtc(ctx: SuiteContext): Promise<SuiteResult> {
     rows,
     extra: {
       method:
-        'unreliable data channel (ordered false, maxRetransmits 0, 5 s send-queue deadline), 4x64x64 float32 latents in 64 packets of 1056 bytes, ' +
+        'unreliable data channel (ordered false, maxRetransmits 0, 5 s send-queue deadline), ' +
+        `4x64x64 float32 latents in ${packetsPerPayload} packets of up to ${packetBytes + PACKET_HEADER_BYTES} bytes, ` +
         'one payload at a time (the page collects it, 600 ms quiet period), SFU on the host side of a veth pair, Chromium in the namespace; ' +
         'tbf on the host side; pageLost = packets the page never got, tcDropped = packets the tbf queue dropped (all traffic toward the page), ' +
         'browserTransportRx / browserChannelDelivered = UDP packets the browser ICE transport received / messages its data channel delivered (RTCPeerConnection stats), ' +
         'delay = SFU hand-over to page receipt (same host clock) of received packets. ' +
         'Emulated rows: packages/channel drawLosses on the same packet count, seeds 1000+/2000+.',
       payloadsPerRun: payloads,
+      packetBytes,
       runs,
       seeds,
       lossMasks: traces,
