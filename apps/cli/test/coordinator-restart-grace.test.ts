@@ -18,17 +18,16 @@ import { CLI } from '../../../test/helpers/lab';
 import { linesOf, waitFor } from '../../../test/faults/helpers';
 import { browserTrial, postTrialTo, trialInfoWhenEnded } from '../../../test/faults/coordinator-process';
 import { coordinatorCommand } from '../src/commands/live';
+import { expectRefused } from './refused-option';
 
 describe('--restart-grace-ms is checked before anything starts', () => {
   test.each(['-1', '1.5', 'soon', '3600001', ''])('%j is refused, naming the flag', async (value) => {
-    const errors: string[] = [];
-    const cmd = coordinatorCommand()
-      .exitOverride()
-      .configureOutput({ writeErr: (s) => void errors.push(s), writeOut: () => undefined });
-    await expect(
-      cmd.parseAsync(['--nats', 'nats://127.0.0.1:4222', '--restart-grace-ms', value], { from: 'user' }),
-    ).rejects.toThrow(`--restart-grace-ms must be an integer in [0, 3600000], got '${value}'`);
-    expect(errors.join('')).toContain("option '--restart-grace-ms <ms>' argument");
+    await expectRefused(
+      coordinatorCommand(),
+      ['--nats', 'nats://127.0.0.1:4222', '--restart-grace-ms', value],
+      `--restart-grace-ms must be an integer in [0, 3600000], got '${value}'`,
+      "option '--restart-grace-ms <ms>' argument",
+    );
   });
 });
 

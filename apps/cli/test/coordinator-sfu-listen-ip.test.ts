@@ -4,6 +4,7 @@
  * IP, or a wildcard) is refused naming the flag, before anything starts.
  */
 import { coordinatorCommand, labCommand } from '../src/commands/live';
+import { expectRefused } from './refused-option';
 
 describe.each([
   ['semaigc coordinator', coordinatorCommand],
@@ -12,16 +13,12 @@ describe.each([
   test.each(['0.0.0.0', '::', 'my-laptop', '192.168.1', ''])(
     '%j is refused, naming the flag',
     async (value) => {
-      const errors: string[] = [];
-      const cmd = command()
-        .exitOverride()
-        .configureOutput({ writeErr: (s) => void errors.push(s), writeOut: () => undefined });
-      await expect(
-        cmd.parseAsync(['--nats', 'nats://127.0.0.1:4222', '--sfu-listen-ip', value], { from: 'user' }),
-      ).rejects.toThrow(
+      await expectRefused(
+        command(),
+        ['--nats', 'nats://127.0.0.1:4222', '--sfu-listen-ip', value],
         `--sfu-listen-ip must be an IP address phones can reach (not a wildcard), got '${value}'`,
+        "option '--sfu-listen-ip <addr>' argument",
       );
-      expect(errors.join('')).toContain("option '--sfu-listen-ip <addr>' argument");
     },
   );
 });

@@ -51,6 +51,28 @@ function rec(
   }) as RecordMessage;
 }
 
+/** A completed fixed-policy trial's summary of `rs` for the terminal table (rx-1, 20 steps). */
+function trialSummary(
+  rs: RecordMessage[],
+  o: Pick<TrialSummary, 'trialId' | 'name' | 'planned' | 'edgeIds' | 'delivery' | 'runDir'>,
+): TrialSummary {
+  return {
+    ...summarizeGroup(rs),
+    ...o,
+    status: 'completed',
+    reason: null,
+    policy: 'fixed',
+    totalSteps: 20,
+    receiverIds: ['rx-1'],
+    startedAt: 0,
+    endedAt: 1,
+    durationMs: 1,
+    byPolicy: summarizeByPolicy(rs),
+    bySnr: summarizeBySnr(rs),
+    files: { records: `${o.runDir}/records.jsonl`, csv: '', summary: '', config: '', images: '', policy: [] },
+  };
+}
+
 const records = [
   rec(0, { e2e: 100, snr: -6, sat: 1 }),
   rec(1, { e2e: 200, snr: -4, sat: 1 }),
@@ -121,26 +143,14 @@ test("CSV: a browser receiver's wasm set-up (threads, SIMD, build, worker) has i
 });
 
 test('the terminal table shows the trial, each stage and each SNR bucket', () => {
-  const summary: TrialSummary = {
-    ...summarizeGroup(records),
+  const summary = trialSummary(records, {
     trialId: 't1',
     name: 'table',
-    status: 'completed',
-    reason: null,
-    policy: 'fixed',
-    totalSteps: 20,
     planned: 6,
-    receiverIds: ['rx-1'],
     edgeIds: ['edge-1'],
-    startedAt: 0,
-    endedAt: 1,
-    durationMs: 1,
-    byPolicy: summarizeByPolicy(records),
-    bySnr: summarizeBySnr(records),
     delivery: null,
     runDir: '/tmp/x',
-    files: { records: '/tmp/x/records.jsonl', csv: '', summary: '', config: '', images: '', policy: [] },
-  };
+  });
   const text = renderSummaryTable(summary);
   for (const s of [
     'table (t1)',
@@ -196,26 +206,14 @@ test('delivery: per transport, the WebRTC packets add up, fallbacks by reason; C
   expect(at).toBeGreaterThan(RECORD_CSV_COLUMNS.indexOf('phy.onePassMs'));
   expect(recordToCsvLine(rs[0]!).trimEnd().endsWith('webrtc,webrtc,unreliable,64,60,4,10,60,')).toBe(true);
 
-  const summary: TrialSummary = {
-    ...summarizeGroup(rs),
+  const summary = trialSummary(rs, {
     trialId: 't2',
     name: 'rtc',
-    status: 'completed',
-    reason: null,
-    policy: 'fixed',
-    totalSteps: 20,
     planned: 5,
-    receiverIds: ['rx-1'],
     edgeIds: [],
-    startedAt: 0,
-    endedAt: 1,
-    durationMs: 1,
-    byPolicy: summarizeByPolicy(rs),
-    bySnr: summarizeBySnr(rs),
     delivery: d,
     runDir: '/tmp/y',
-    files: { records: '/tmp/y/records.jsonl', csv: '', summary: '', config: '', images: '', policy: [] },
-  };
+  });
   const text = renderSummaryTable(summary);
   for (const s of [
     'packets sent',

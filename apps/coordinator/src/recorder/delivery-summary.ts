@@ -6,6 +6,7 @@
  * records' per-payload medians. `fallbacks`: requests the trial wanted over WebRTC that went
  * over socket.io, by reason.
  */
+import { quantile } from '@semaigc/metrics';
 import type { RecordMessage, RecordTransport } from '@semaigc/protocol';
 
 export interface TransportSummary {
@@ -25,13 +26,6 @@ export interface DeliverySummary {
   byTransport: Partial<Record<RecordTransport, TransportSummary>>;
   /** Requests whose payload the trial wanted over WebRTC but that went over socket.io, by reason. */
   fallbacks: Record<string, number>;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** null when no record says how its payload travelled (Local AIGC only, or older records). */
@@ -55,7 +49,7 @@ export function summarizeDelivery(records: readonly RecordMessage[]): DeliverySu
       t.packetsReceived = sum('packetsReceived');
       t.packetsLost = sum('packetsLost');
       t.lossRate = t.packetsSent > 0 ? t.packetsLost / t.packetsSent : null;
-      t.delayMsMedian = median(delays);
+      t.delayMsMedian = delays.length ? quantile(delays, 0.5) : null;
       t.delayMsMax = maxima.length ? Math.max(...maxima) : null;
     }
     byTransport[transport] = t;

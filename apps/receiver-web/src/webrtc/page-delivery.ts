@@ -12,6 +12,7 @@
  * request's record then carries what the page saw (packets received and lost, one-way delay).
  */
 import { WEBRTC_UNAVAILABLE_EVENT, type WebRtcUnavailableNotice } from '@semaigc/datachannel';
+import { quantile } from '@semaigc/metrics';
 import {
   type DeliveryChoice,
   type LatentPacketsMessage,
@@ -57,13 +58,6 @@ export interface PageDeliveryOptions {
   enqueue: (bytes: Uint8Array) => void;
   onError: (message: string) => void;
   onChange?: (tally: PageDeliveryTally) => void;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const keyOf = (requestId: string, attempt: number): string => `${requestId}#${attempt}`;
@@ -205,7 +199,7 @@ export class PageDelivery {
       packetsSent: got.packetsSent,
       packetsReceived: got.packetsReceived,
       packetsLost: got.packetsLost,
-      delayMsMedian: median(got.delaysMs),
+      delayMsMedian: got.delaysMs.length ? quantile(got.delaysMs, 0.5) : null,
       delayMsMax: got.delaysMs.length ? Math.max(...got.delaysMs) : null,
     });
     if (this.accounts.size > MAX_KEPT) this.accounts.delete(this.accounts.keys().next().value!);
